@@ -15,7 +15,7 @@ export function repeatDataset<T>(items: readonly T[], n: number): T[] {
     );
   }
   const repeated: T[] = [];
-  for (let copy = 0; copy < n; copy++) repeated.push(...items);
+  for (let copy = 0; copy < n; copy++) for (const item of items) repeated.push(item);
   return repeated;
 }
 
