@@ -5,6 +5,7 @@
  * saved as `.jpg` still loads. Every decoder error is rethrown as one message
  * naming the file and what to do, never as a decoder's stack.
  */
+import { Buffer } from "node:buffer";
 import jpeg from "jpeg-js";
 import { PNG } from "pngjs";
 
@@ -36,8 +37,10 @@ function decodeJpeg(bytes: Uint8Array): RgbImage {
 }
 
 function decodePng(bytes: Uint8Array): RgbImage {
-  // pngjs expands grayscale, palette and 16-bit images to 8-bit RGBA.
-  const image = PNG.sync.read(bytes) as PngRgba;
+  // pngjs needs a Buffer (a view, no copy) and expands grayscale, palette and
+  // 16-bit images to 8-bit RGBA.
+  const buffer = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const image = PNG.sync.read(buffer) as PngRgba;
   const pixelCount = image.width * image.height;
   const rgb = new Uint8Array(pixelCount * 3);
   const rgba = image.data;

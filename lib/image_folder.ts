@@ -163,6 +163,7 @@ export async function loadImageFolder(
   dir: string,
   options: LoadImageFolderOptions = {},
 ): Promise<ImageSet> {
+  const requestedSize = options.size === undefined ? undefined : parseSize(options.size);
   const listing = await listImageFolder(dir, options.classes);
   const paths = listing.files.flat();
   const labels = new Uint8Array(paths.length);
@@ -173,9 +174,7 @@ export async function loadImageFolder(
   });
 
   const first = decodeImage(await Deno.readFile(paths[0]), paths[0]);
-  const [height, width] = options.size === undefined
-    ? [first.height, first.width]
-    : parseSize(options.size);
+  const [height, width] = requestedSize ?? [first.height, first.width];
   const imageBytes = height * width * 3;
   const pixels = allocatePixels(paths.length, height, width);
   resizeBilinearInto(first, height, width, pixels, 0);
@@ -190,7 +189,7 @@ export async function loadImageFolder(
       const path = paths[index];
       try {
         const image = decodeImage(await Deno.readFile(path), path);
-        if (options.size === undefined && (image.height !== height || image.width !== width)) {
+        if (requestedSize === undefined && (image.height !== height || image.width !== width)) {
           throw new Error(
             `Images differ in size: "${paths[0]}" is ${width}x${height} but "${path}" is ` +
               `${image.width}x${image.height} (width x height). Pass a size to resize ` +
