@@ -1,0 +1,122 @@
+import * as tf from "@tensorflow/tfjs";
+import type { TrainingStream } from "./batches.ts";
+import type { TrainingCallback, TrainingContext } from "./callbacks/callback.ts";
+import { scorePredictions } from "./evaluate.ts";
+import type { EpochLog, History } from "./history.ts";
+import { getLearningRate } from "./learning_rate.ts";
+import { type LabeledExamples, labelsOf, predictProbabilities } from "./predict.ts";
+import { createProgress, type ProgressMode, type ProgressReporter } from "./progress.ts";
+import {
+  checkBinaryClassWeight,
+  type ClassWeight,
+  weightedBinaryCrossEntropy,
+} from "./weighted_loss.ts";
+
+/** Options of {@link trainModel}. */
+export interface TrainOptions {
+  /** Maximum number of epochs (callbacks may stop earlier). */
+  epochs: number;
+  /** The optimizer; default Adam at `learningRate`. Give each model its own: optimizers keep state. */
+  optimizer?: tf.Optimizer;
+  /** Learning rate of the default Adam optimizer (default 1e-3, Keras's). */
+  learningRate?: number;
+  /** Keras's `class_weight`, e.g. `{0: 1, 1: 10}`: weight of each class's examples in the training loss. */
+  classWeight?: ClassWeight;
+  /** Examples scored after every epoch (loss, counts, accuracy, precision, recall, AUC). */
+  validation?: LabeledExamples;
+  /** Keras-style callbacks, e.g. ReduceLROnPlateau and EarlyStopping. */
+  callbacks?: TrainingCallback[];
+  /** Progress display (default "auto": a live bar in Jupyter, one line per epoch). */
+  progress?: ProgressMode | ProgressReporter;
+  /** Prefix of the progress lines, to tell runs apart. */
+  label?: string;
+}
+
+/** The validation fields of an epoch log, from the model's predictions on the validation set. */
+function validationLog(model: tf.LayersModel, validation: LabeledExamples): Partial<EpochLog> {
+  const score = scorePredictions(labelsOf(validation), predictProbabilities(model, validation));
+  return {
+    valLoss: score.loss,
+    valTp: score.tp,
+    valFp: score.fp,
+    valTn: score.tn,
+    valFn: score.fn,
+    valAccuracy: score.accuracy,
+    valPrecision: score.precision,
+    valRecall: score.recall,
+    valAuc: score.auc,
+  };
+}
+
+/**
+ * Trains a binary classifier with a sigmoid output on a training stream, the
+ * way the series' `model.fit` does: binary cross-entropy (weighted by
+ * `classWeight`), an epoch at a time over freshly shuffled batches, the
+ * validation set scored after each epoch at threshold 0.5, callbacks seeing
+ * every epoch's log. Returns the history, one record per epoch run.
+ */
+export async function trainModel(
+  model: tf.LayersModel,
+  stream: TrainingStream,
+  options: TrainOptions,
+): Promise<History> {
+  if (!Number.isInteger(options.epochs) || options.epochs < 1) {
+    throw new Error(`epochs must be a whole number ≥ 1, got ${options.epochs}.`);
+  }
+  if (stream.size === 0) {
+    throw new Error("The training stream has no example: give prepareDataset non-empty parts.");
+  }
+  if (options.classWeight) checkBinaryClassWeight(options.classWeight);
+  const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const callbacks = options.callbacks ?? [];
+  const progress = typeof options.progress === "object"
+    ? options.progress
+    : createProgress(options.progress);
+  const context: TrainingContext = { model, optimizer, stopTraining: false, notes: [] };
+  const history: History = [];
+
+  callbacks.forEach((callback) => callback.onTrainBegin?.(context));
+  await progress.trainBegin({
+    epochs: options.epochs,
+    batchesPerEpoch: stream.batchCount,
+    label: options.label,
+  });
+  for (let epoch = 1; epoch <= options.epochs && !context.stopTraining; epoch++) {
+    const started = performance.now();
+    const lr = getLearningRate(optimizer);
+    let lossSum = 0;
+    let seen = 0;
+    let batchNumber = 0;
+    for (const batch of stream.batches(epoch)) {
+      const loss = optimizer.minimize(
+        () => {
+          const probabilities = model.apply(batch.x, { training: true }) as tf.Tensor;
+          return weightedBinaryCrossEntropy(batch.y, probabilities, options.classWeight);
+        },
+        true,
+        variables,
+      ) as tf.Scalar;
+      lossSum += loss.dataSync()[0] * batch.indices.length;
+      seen += batch.indices.length;
+      tf.dispose([loss, batch.x, batch.y]);
+      await progress.batchEnd(epoch, ++batchNumber, lossSum / seen);
+    }
+    const log: EpochLog = {
+      epoch,
+      loss: lossSum / seen,
+      ...(options.validation ? validationLog(model, options.validation) : {}),
+      lr,
+      seconds: (performance.now() - started) / 1000,
+    };
+    history.push(log);
+    context.notes.length = 0;
+    callbacks.forEach((callback) => callback.onEpochEnd?.(log, context));
+    await progress.epochEnd(log, context.notes);
+  }
+  context.notes.length = 0;
+  callbacks.forEach((callback) => callback.onTrainEnd?.(context));
+  await progress.trainEnd(history, context.notes);
+  if (!options.optimizer) optimizer.dispose();
+  return history;
+}
