@@ -48,11 +48,13 @@ export function checkBinaryInputs(
   caller: string,
   valuesAreProbabilities: boolean,
 ): void {
-  const what = valuesAreProbabilities ? "probabilities" : "scores";
+  const [what, one] = valuesAreProbabilities
+    ? ["probabilities", "probability"]
+    : ["scores", "score"];
   if (labels.length !== values.length) {
     throw new Error(
       `${caller}: ${labels.length} labels but ${values.length} ${what}: ` +
-        `pass one ${what.slice(0, -1)} per label.`,
+        `pass one ${one} per label.`,
     );
   }
   if (labels.length === 0) {
