@@ -1,0 +1,247 @@
+/**
+ * Picks and initialises the TensorFlow.js backend ("engine") once per process:
+ * the fastest one that really works here, with a sentence saying why.
+ *
+ * Order: tfjs-node-gpu, tfjs-node (only when the user installed them), WebGPU
+ * on a real (not software) adapter, wasm (with the training kernels it lacks),
+ * cpu. `TFJS_BACKEND` or `options.backend` forces one of them.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { fileURLToPath } from "node:url";
+import { existsSync } from "node:fs";
+import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+
+/** The engines `selectEngine` knows, fastest first, plus `auto` (the default). */
+export const engineNames = [
+  "auto",
+  "tfjs-node-gpu",
+  "tfjs-node",
+  "webgpu",
+  "wasm",
+  "cpu",
+] as const;
+
+/** One of `engineNames`. */
+export type EngineName = typeof engineNames[number];
+
+/** The engine in use and why it was chosen (or why faster ones were skipped). */
+export interface EngineChoice {
+  /** One of `engineNames` other than `auto`; tfjs itself calls both node engines "tensorflow". */
+  backend: string;
+  /** One sentence per engine tried, ending with the one chosen. */
+  reason: string;
+}
+
+/** Options of `selectEngine`. */
+export interface SelectEngineOptions {
+  /** Forces an engine, like the `TFJS_BACKEND` environment variable (which it overrides). */
+  backend?: string;
+  /** Where the one line announcing the choice goes (default `console.log`). */
+  log?: (line: string) => void;
+}
+
+type Attempt = { ok: true; tfBackend: string; note: string } | { ok: false; why: string };
+
+interface Forced {
+  name: EngineName;
+  source: "options.backend" | "TFJS_BACKEND";
+}
+
+interface Selection {
+  request: EngineName;
+  choice: Promise<EngineChoice & { tfBackend: string }>;
+}
+
+let current: Selection | undefined;
+let wasmPathsSet = false;
+
+/**
+ * Chooses, initialises and activates the tfjs backend, printing the choice and
+ * its reason once. Later calls are cheap: they return the cached choice
+ * silently (re-activating it if something else called `tf.setBackend`), unless
+ * they force a different engine. Throws on an unknown engine name, or when a
+ * forced engine cannot start, with the reason.
+ */
+export async function selectEngine(options: SelectEngineOptions = {}): Promise<EngineChoice> {
+  const forced = forcedEngine(options.backend);
+  const request = forced?.name;
+  if (current !== undefined && (request === undefined || request === current.request)) {
+    const cached = await current.choice;
+    if (tf.getBackend() !== cached.tfBackend) await tf.setBackend(cached.tfBackend);
+    return { backend: cached.backend, reason: cached.reason };
+  }
+  const previous = current;
+  const log = options.log ?? console.log;
+  const selection: Selection = { request: request ?? "auto", choice: choose(forced) };
+  current = selection;
+  try {
+    const chosen = await selection.choice;
+    log(`TensorFlow.js engine: ${chosen.backend}. ${chosen.reason}`);
+    return { backend: chosen.backend, reason: chosen.reason };
+  } catch (error) {
+    if (current === selection) current = previous;
+    throw error;
+  }
+}
+
+/** The engine forced by `options.backend` or `TFJS_BACKEND`, validated; undefined if none. */
+function forcedEngine(fromOptions: string | undefined): Forced | undefined {
+  const source = fromOptions !== undefined ? "options.backend" : "TFJS_BACKEND";
+  const raw = fromOptions ?? readEnv("TFJS_BACKEND");
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const name = raw.trim().toLowerCase();
+  if (!(engineNames as readonly string[]).includes(name)) {
+    throw new Error(
+      `Unknown TensorFlow.js engine "${raw}" in ${source}. Valid names: ${
+        engineNames.join(", ")
+      }. Fix: use one of them, or leave ${source} unset to choose automatically.`,
+    );
+  }
+  return { name: name as EngineName, source };
+}
+
+/** An environment variable, or undefined when unset or not readable (no --allow-env). */
+function readEnv(name: string): string | undefined {
+  const permission = Deno.permissions.querySync({ name: "env", variable: name });
+  return permission.state === "granted" ? Deno.env.get(name) : undefined;
+}
+
+/** Tries the forced engine, or each engine in order for `auto` or nothing forced. */
+async function choose(
+  forced: Forced | undefined,
+): Promise<EngineChoice & { tfBackend: string }> {
+  const request = forced?.name ?? "auto";
+  const attempts: Record<Exclude<EngineName, "auto">, () => Promise<Attempt>> = {
+    "tfjs-node-gpu": () => tryNodeBinding("tfjs-node-gpu"),
+    "tfjs-node": () => tryNodeBinding("tfjs-node"),
+    webgpu: () => tryWebGpu(request === "webgpu"),
+    wasm: tryWasm,
+    cpu: tryCpu,
+  };
+  if (forced !== undefined && request !== "auto") {
+    const attempt = await attempts[request]();
+    if (!attempt.ok) {
+      throw new Error(
+        `TensorFlow.js engine "${request}" was forced but cannot start: ${attempt.why}. ` +
+          `Fix: leave ${forced.source} unset to choose automatically.`,
+      );
+    }
+    return {
+      backend: request,
+      tfBackend: attempt.tfBackend,
+      reason: `Forced by ${forced.source}=${request}: ${attempt.note}.`,
+    };
+  }
+  const skipped: string[] = [];
+  for (const [name, attemptEngine] of Object.entries(attempts)) {
+    const attempt = await attemptEngine();
+    if (attempt.ok) {
+      const reason = [...skipped, `${name} chosen: ${attempt.note}.`].join(" ");
+      return { backend: name, tfBackend: attempt.tfBackend, reason };
+    }
+    skipped.push(`${name} skipped: ${attempt.why}.`);
+  }
+  throw new Error(`No TensorFlow.js engine could start. ${skipped.join(" ")}`);
+}
+
+/**
+ * tfjs-node(-gpu), only if installed: resolved without installing anything
+ * (a literal `import("npm:...")` would make Deno download it and edit deno.lock).
+ */
+async function tryNodeBinding(name: "tfjs-node-gpu" | "tfjs-node"): Promise<Attempt> {
+  const url = import.meta.resolve(`npm:@tensorflow/${name}`);
+  if (!url.startsWith("file:")) {
+    return {
+      ok: false,
+      why: `@tensorflow/${name} is not installed (optional: add it to deno.json imports, then ` +
+        `"deno install --allow-scripts=npm:@tensorflow/${name}" downloads libtensorflow)`,
+    };
+  }
+  try {
+    await import(url);
+  } catch (error) {
+    const firstLine = String((error as Error).message ?? error).split("\n")[0];
+    return { ok: false, why: `@tensorflow/${name} is installed but failed to load: ${firstLine}` };
+  }
+  return await activate("tensorflow", `native TensorFlow via @tensorflow/${name}`);
+}
+
+/** WebGPU on a hardware adapter; a software one (llvmpipe, SwiftShader) only when forced. */
+async function tryWebGpu(forced: boolean): Promise<Attempt> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (gpu === undefined) return { ok: false, why: "this runtime has no navigator.gpu" };
+  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  if (adapter === null) return { ok: false, why: "navigator.gpu found no adapter" };
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const description = info.description || info.vendor;
+  const software = info.isFallbackAdapter === true ||
+    (adapter as GPUAdapter & { isFallbackAdapter?: boolean }).isFallbackAdapter === true ||
+    /llvmpipe|lavapipe|softpipe|swiftshader|software/i.test(description);
+  if (software && !forced) {
+    return {
+      ok: false,
+      why: `the only WebGPU adapter is a software renderer (${
+        description || "fallback adapter"
+      }), slower than wasm`,
+    };
+  }
+  await import("@tensorflow/tfjs-backend-webgpu");
+  return await activate("webgpu", `WebGPU on ${description || "an unnamed adapter"}`);
+}
+
+/** The wasm backend, its binaries found from any working directory, training kernels added. */
+async function tryWasm(): Promise<Attempt> {
+  const wasm = await import("@tensorflow/tfjs-backend-wasm");
+  if (!wasmPathsSet) {
+    const directory = wasmBinaryDirectory();
+    if (directory !== undefined) wasm.setWasmPaths(directory);
+    wasmPathsSet = true;
+  }
+  registerWasmTrainingKernels();
+  const attempt = await activate("wasm", "WebAssembly");
+  if (!attempt.ok) return attempt;
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  const threads = wasm.getThreadsCount();
+  return {
+    ...attempt,
+    note: `WebAssembly, ${threads} thread${threads === 1 ? "" : "s"}${simd ? ", SIMD" : ""}`,
+  };
+}
+
+/**
+ * The folder holding the wasm backend's .wasm files (next to its JS entry
+ * point), as a path ending in "/", so they load whatever the working directory
+ * (the Jupyter kernel runs in notebooks/). Undefined when the package is not
+ * in a local node_modules: the backend then finds them itself. Errors with the
+ * fix if they are missing.
+ */
+function wasmBinaryDirectory(): string | undefined {
+  const entryPoint = import.meta.resolve("@tensorflow/tfjs-backend-wasm");
+  if (!entryPoint.startsWith("file:")) return undefined;
+  const directory = fileURLToPath(new URL(".", entryPoint));
+  const binary = `${directory}tfjs-backend-wasm.wasm`;
+  if (!existsSync(binary)) {
+    throw new Error(
+      `The wasm backend's binary ${binary} is missing. Fix: run "deno install" in the project.`,
+    );
+  }
+  return directory;
+}
+
+/** The plain JavaScript backend: always works, slowest. */
+async function tryCpu(): Promise<Attempt> {
+  return await activate("cpu", "plain JavaScript, slow for convolutions");
+}
+
+/** Activates a registered tfjs backend, reporting failure instead of throwing. */
+async function activate(tfBackend: string, note: string): Promise<Attempt> {
+  try {
+    if (await tf.setBackend(tfBackend)) {
+      await tf.ready();
+      return { ok: true, tfBackend, note };
+    }
+    return { ok: false, why: `tf.setBackend("${tfBackend}") failed to initialise it` };
+  } catch (error) {
+    return { ok: false, why: `tf.setBackend("${tfBackend}") threw: ${(error as Error).message}` };
+  }
+}
