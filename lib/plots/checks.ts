@@ -22,16 +22,15 @@ export function requireCount(value: unknown, name: string, chart: string): numbe
 }
 
 /** Throws unless `array` has at least one element; `fix` tells the caller what to pass. */
-export function requireNonEmpty<T>(
-  array: readonly T[] | undefined,
+export function requireNonEmpty(
+  array: readonly unknown[] | undefined,
   name: string,
   chart: string,
   fix: string,
-): readonly T[] {
+): void {
   if (!Array.isArray(array) || array.length === 0) {
     throw new Error(`${chart}: ${name} is empty; ${fix}.`);
   }
-  return array;
 }
 
 /** Throws unless the history has epochs with finite training losses. */
