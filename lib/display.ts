@@ -178,8 +178,8 @@ export function svgToPng(svg: string): Uint8Array {
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 
-/** Base64 of bytes, as Jupyter wants for binary mime types. */
-function bytesToBase64(bytes: Uint8Array): string {
+/** Base64 of bytes, as Jupyter mime bundles and data URLs want binary data. */
+export function bytesToBase64(bytes: Uint8Array): string {
   let binary = "";
   const chunk = 0x8000;
   for (let start = 0; start < bytes.length; start += chunk) {
