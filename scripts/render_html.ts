@@ -4,11 +4,13 @@
  * `notebooks/*.ipynb` of the project, written to `data/site/` (git-ignored).
  */
 
-import { join, relative } from "node:path";
+import { isAbsolute, join, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { renderSite } from "./html/site.ts";
 
 const PROJECT_ROOT = fileURLToPath(new URL("..", import.meta.url));
+/** Where the user typed the command: `deno task` runs in the project root but sets INIT_CWD. */
+const CALLER_DIR = Deno.env.get("INIT_CWD") ?? Deno.cwd();
 const USAGE = "Usage: deno task html [--out DIR] [NOTEBOOK.ipynb...]\n" +
   "  Renders the notebooks (default: notebooks/*.ipynb) to DIR (default: data/site/).";
 
@@ -26,11 +28,11 @@ function parseArguments(args: string[]): Arguments | undefined {
     if (arg === "--out" || arg.startsWith("--out=")) {
       const value = arg === "--out" ? args[++i] : arg.slice("--out=".length);
       if (!value) throw new Error(`--out needs a folder, e.g. --out site/.\n${USAGE}`);
-      outDir = value;
+      outDir = resolve(CALLER_DIR, value);
     } else if (arg.startsWith("-")) {
       throw new Error(`Unknown option ${arg}.\n${USAGE}`);
     } else {
-      notebooks.push(arg);
+      notebooks.push(resolve(CALLER_DIR, arg));
     }
   }
   return { outDir, notebooks };
@@ -52,6 +54,12 @@ async function defaultNotebooks(): Promise<string[]> {
   return paths.sort();
 }
 
+/** `path` relative to where the user is, unless that would climb out of it. */
+function displayPath(path: string): string {
+  const relativePath = relative(CALLER_DIR, path);
+  return relativePath.startsWith("..") || isAbsolute(relativePath) ? path : relativePath;
+}
+
 async function main(): Promise<void> {
   const parsed = parseArguments(Deno.args);
   if (parsed === undefined) {
@@ -60,8 +68,8 @@ async function main(): Promise<void> {
   }
   const notebooks = parsed.notebooks.length > 0 ? parsed.notebooks : await defaultNotebooks();
   const site = await renderSite(notebooks, parsed.outDir);
-  for (const path of site.pagePaths) console.log(`wrote ${relative(Deno.cwd(), path)}`);
-  console.log(`open ${relative(Deno.cwd(), site.indexPath)}`);
+  for (const path of site.pagePaths) console.log(`wrote ${displayPath(path)}`);
+  console.log(`open ${displayPath(site.indexPath)}`);
 }
 
 if (import.meta.main) {

@@ -78,6 +78,7 @@ Deno.test("markdown: headings, emphasis, code, lists, links, tables, quotes", ()
     "# Title with `code`",
     "",
     "Text with **bold**, *em*, _em too_, snake_case_name and [a link](https://example.com/a_(b)).",
+    "See [setup](setup.ipynb#data).",
     "",
     "```ts",
     "const x = 1; // one",
@@ -101,6 +102,7 @@ Deno.test("markdown: headings, emphasis, code, lists, links, tables, quotes", ()
   assert.match(html, /<h1 id="title-with-code">Title with <code>code<\/code>/);
   assert.match(html, /<strong>bold<\/strong>, <em>em<\/em>, <em>em too<\/em>, snake_case_name/);
   assert.match(html, /<a href="https:\/\/example.com\/a_\(b\)">a link<\/a>/);
+  assert.match(html, /<a href="setup.html#data">setup<\/a>/, "notebook links point at pages");
   assert.match(html, /<pre><code class="language-ts"><span class="tok-keyword">const<\/span> x = /);
   assert.match(html, /<span class="tok-comment">\/\/ one<\/span>/);
   assert.match(html, /<ul>\n<li>one<\/li>\n<li>two\n<ul>\n<li>nested<\/li>\n<\/ul><\/li>\n<\/ul>/);

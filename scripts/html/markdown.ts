@@ -397,8 +397,14 @@ function renderLink(link: ParsedLink, context: RenderContext): string {
     const alt = escapeHtml(link.label.replace(/[*_`[\]]/g, ""));
     return `<img src="${escapeHtml(src)}" alt="${alt}"${title}>`;
   }
-  const href = escapeHtml(safeUrl(link.url, "link"));
+  const href = escapeHtml(safeUrl(notebookLinkToPage(link.url), "link"));
   return `<a href="${href}"${title}>${renderInline(link.label, context)}</a>`;
+}
+
+/** Points a relative link to another notebook (`setup.ipynb#data`) at its page (`setup.html#data`). */
+function notebookLinkToPage(url: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(url) || url.startsWith("/")) return url;
+  return url.replace(/\.ipynb(?=$|[#?])/, ".html");
 }
 
 /** Turns `attachment:NAME` into a data URL from the cell's attachments, if it has that image. */
