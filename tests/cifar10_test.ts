@@ -1,0 +1,240 @@
+import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
+import { join } from "node:path";
+import { downloadCifar10CatsDogs, readTarEntries } from "../lib/cifar10.ts";
+import { loadImageFolder } from "../lib/image_folder.ts";
+
+const RECORD_BYTES = 3073;
+
+/** A CIFAR-10 record: label byte, then planar R, G, B planes derived from `seed`. */
+function record(label: number, seed: number): Uint8Array {
+  const bytes = new Uint8Array(RECORD_BYTES);
+  bytes[0] = label;
+  for (let i = 1; i < RECORD_BYTES; i++) bytes[i] = (seed * 31 + i * 7) % 256;
+  return bytes;
+}
+
+/** The interleaved RGB a record should decode to. */
+function expectedRgb(recordBytes: Uint8Array): number[] {
+  const rgb: number[] = [];
+  for (let pixel = 0; pixel < 1024; pixel++) {
+    rgb.push(recordBytes[1 + pixel], recordBytes[1025 + pixel], recordBytes[2049 + pixel]);
+  }
+  return rgb;
+}
+
+function tarHeader(name: string, size: number, type: string): Uint8Array {
+  const header = new Uint8Array(512);
+  const put = (offset: number, value: string) =>
+    header.set(new TextEncoder().encode(value), offset);
+  put(0, name);
+  put(100, "0000644\0");
+  put(108, "0000000\0");
+  put(116, "0000000\0");
+  put(124, size.toString(8).padStart(11, "0") + "\0");
+  put(136, "00000000000\0");
+  put(156, type);
+  put(257, "ustar\x0000");
+  put(148, "        ");
+  const sum = header.reduce((total, byte) => total + byte, 0);
+  put(148, sum.toString(8).padStart(6, "0") + "\0 ");
+  return header;
+}
+
+function tar(files: [name: string, bytes: Uint8Array | null][]): Uint8Array<ArrayBuffer> {
+  const parts: Uint8Array[] = [];
+  for (const [name, bytes] of files) {
+    if (bytes === null) {
+      parts.push(tarHeader(name, 0, "5"));
+      continue;
+    }
+    parts.push(tarHeader(name, bytes.length, "0"), bytes);
+    parts.push(new Uint8Array((512 - bytes.length % 512) % 512));
+  }
+  parts.push(new Uint8Array(1024));
+  return concat(parts);
+}
+
+function concat(parts: Uint8Array[]): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(parts.reduce((total, part) => total + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+async function gzip(bytes: Uint8Array<ArrayBuffer>): Promise<Uint8Array<ArrayBuffer>> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new CompressionStream("gzip"));
+  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+function md5(bytes: Uint8Array): string {
+  return createHash("md5").update(bytes).digest("hex");
+}
+
+/** A small fake CIFAR-10 binary archive, and the records it holds per split and class. */
+async function fakeArchive() {
+  const expected = {
+    train: { cats: [] as Uint8Array[], dogs: [] as Uint8Array[] },
+    test: { cats: [] as Uint8Array[], dogs: [] as Uint8Array[] },
+  };
+  const files: [string, Uint8Array | null][] = [["cifar-10-batches-bin/", null]];
+  files.push(["cifar-10-batches-bin/batches.meta.txt", new TextEncoder().encode("airplane\n")]);
+  let seed = 0;
+  const batch = (split: "train" | "test", labels: number[]) =>
+    concat(labels.map((label) => {
+      const bytes = record(label, seed++);
+      if (label === 3) expected[split].cats.push(bytes);
+      if (label === 5) expected[split].dogs.push(bytes);
+      return bytes;
+    }));
+  // Batches in a shuffled archive order: numbering must still follow batches 1..5.
+  for (const n of [3, 1, 5, 2, 4]) {
+    files.push([`cifar-10-batches-bin/data_batch_${n}.bin`, new Uint8Array()]);
+  }
+  const trainLabels: Record<number, number[]> = {
+    1: [3, 0, 5, 3],
+    2: [9, 5],
+    3: [5, 5, 1],
+    4: [3],
+    5: [2, 3, 5],
+  };
+  for (const n of [1, 2, 3, 4, 5]) {
+    const entry = files.find(([name]) => name.endsWith(`data_batch_${n}.bin`))!;
+    entry[1] = batch("train", trainLabels[n]);
+  }
+  files.push(["cifar-10-batches-bin/test_batch.bin", batch("test", [5, 3, 7, 3])]);
+  const archive = await gzip(tar(files));
+  return { archive, expected };
+}
+
+async function serve(
+  respond: () => Response,
+  run: (url: string) => Promise<void>,
+): Promise<void> {
+  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen() {} }, respond);
+  try {
+    await run(`http://127.0.0.1:${server.addr.port}/cifar-10-binary.tar.gz`);
+  } finally {
+    await server.shutdown();
+  }
+}
+
+/** A raw HTTP server that announces the whole archive, sends half of it, and hangs up. */
+function serveBrokenOff(archive: Uint8Array) {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const done = (async () => {
+    const connection = await listener.accept();
+    await connection.read(new Uint8Array(4096));
+    const head = `HTTP/1.1 200 OK\r\nContent-Length: ${archive.length}\r\n\r\n`;
+    await connection.write(concat([new TextEncoder().encode(head), archive.subarray(0, 100)]));
+    connection.close();
+    listener.close();
+  })();
+  return { url: `http://127.0.0.1:${listener.addr.port}/cifar-10-binary.tar.gz`, done };
+}
+
+async function withTempDir(run: (dir: string) => Promise<void>) {
+  const dir = await Deno.makeTempDir({ prefix: "cifar10_test_" });
+  try {
+    await run(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}
+
+Deno.test("downloads, verifies and writes cats and dogs PNGs whose pixels round-trip", async () => {
+  const { archive, expected } = await fakeArchive();
+  await withTempDir(async (dir) => {
+    const destination = join(dir, "cifar10_cats_dogs");
+    let lastProgress = 0;
+    await serve(() => new Response(archive), async (url) => {
+      const result = await downloadCifar10CatsDogs({
+        url,
+        md5: md5(archive),
+        destination,
+        onProgress: (progress) => lastProgress = progress.receivedBytes,
+      });
+      assert.equal(result.alreadyPresent, false);
+      assert.deepEqual(result.counts, {
+        train: { cats: 4, dogs: 5 },
+        test: { cats: 2, dogs: 1 },
+      });
+    });
+    assert.equal(lastProgress, archive.length);
+    for (const split of ["train", "test"] as const) {
+      const set = await loadImageFolder(join(destination, split));
+      assert.deepEqual(set.classNames, ["cats", "dogs"]);
+      assert.equal(set.height, 32);
+      assert.equal(set.width, 32);
+      const records = [...expected[split].cats, ...expected[split].dogs];
+      assert.deepEqual(set.paths.map((path) => path.slice(-9)), [
+        ...expected[split].cats.map((_, i) => `0000${i}.png`),
+        ...expected[split].dogs.map((_, i) => `0000${i}.png`),
+      ]);
+      assert.deepEqual([...set.pixels], records.flatMap(expectedRgb));
+    }
+    assert.deepEqual([...Deno.readDirSync(dir)].map((entry) => entry.name), ["cifar10_cats_dogs"]);
+
+    // A second run finds the complete folder and downloads nothing.
+    const again = await downloadCifar10CatsDogs({ url: "http://127.0.0.1:9/unused", destination });
+    assert.equal(again.alreadyPresent, true);
+  });
+});
+
+Deno.test("a wrong checksum or a broken-off download leaves no destination and no temporary files", async () => {
+  const { archive } = await fakeArchive();
+  await withTempDir(async (dir) => {
+    const destination = join(dir, "cifar10_cats_dogs");
+    await serve(() => new Response(archive), async (url) => {
+      await assert.rejects(
+        downloadCifar10CatsDogs({ url, md5: "0".repeat(32), destination }),
+        /has MD5 [0-9a-f]{32}, not the expected 0{32}.*run again/,
+      );
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+
+    const brokenOff = serveBrokenOff(archive);
+    await assert.rejects(
+      downloadCifar10CatsDogs({ url: brokenOff.url, md5: md5(archive), destination }),
+      /broke off after \d+ bytes.*run again/,
+    );
+    await brokenOff.done;
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+
+    await serve(() => new Response("gone", { status: 404 }), async (url) => {
+      await assert.rejects(downloadCifar10CatsDogs({ url, destination }), /HTTP 404/);
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  });
+});
+
+Deno.test("an archive without the CIFAR-10 batches is rejected by name", async () => {
+  const archive = await gzip(tar([["cifar-10-batches-py/data_batch_1", new Uint8Array(10)]]));
+  await withTempDir(async (dir) => {
+    const destination = join(dir, "out");
+    await serve(() => new Response(archive), async (url) => {
+      await assert.rejects(
+        downloadCifar10CatsDogs({ url, md5: md5(archive), destination }),
+        /lacks data_batch_1\.bin.*binary/,
+      );
+    });
+    assert.deepEqual([...Deno.readDirSync(dir)], []);
+  });
+});
+
+Deno.test("readTarEntries yields regular files with their exact bytes and rejects garbage", async () => {
+  const bytes = new Uint8Array(700).map((_, i) => i % 251);
+  const archive = tar([["dir/", null], ["dir/a.bin", bytes], ["b.txt", new Uint8Array([65])]]);
+  const entries = [];
+  for await (const entry of readTarEntries(new Blob([archive]).stream())) entries.push(entry);
+  assert.deepEqual(entries.map((entry) => entry.name), ["dir/a.bin", "b.txt"]);
+  assert.deepEqual([...entries[0].bytes], [...bytes]);
+  await assert.rejects(async () => {
+    for await (const _ of readTarEntries(new Blob([new Uint8Array(512).fill(49)]).stream())) {
+      // reading is the test
+    }
+  }, /Not a tar archive/);
+});
