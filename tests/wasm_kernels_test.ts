@@ -1,0 +1,308 @@
+/**
+ * The kernels added to the wasm backend give the cpu backend's results (to
+ * 1e-4), on the shapes and settings the project's models use and beyond.
+ */
+import * as tf from "@tensorflow/tfjs";
+import assert from "node:assert/strict";
+import { selectEngine } from "../lib/engine.ts";
+import { registerWasmTrainingKernels } from "../lib/wasm_kernels.ts";
+
+const tolerance = 1e-4;
+
+/** Deterministic pseudo-random numbers in [-1, 1), the same on every backend. */
+function randomValues(count: number, seed: number): Float32Array {
+  const values = new Float32Array(count);
+  let state = seed >>> 0;
+  for (let i = 0; i < count; i++) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    values[i] = state / 2 ** 31 - 1;
+  }
+  return values;
+}
+
+/** Runs `compute` with `backend` active and returns its results as plain arrays. */
+async function runOn(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {
+  await tf.setBackend(backend);
+  const tensors = compute();
+  const values = await Promise.all(tensors.map((tensor) => tensor.data() as Promise<Float32Array>));
+  tf.dispose(tensors);
+  return values;
+}
+
+function maxAbsDifference(a: Float32Array, b: Float32Array): number {
+  assert.equal(a.length, b.length, "result sizes differ between backends");
+  let max = 0;
+  for (let i = 0; i < a.length; i++) max = Math.max(max, Math.abs(a[i] - b[i]));
+  return max;
+}
+
+/** Runs a test body with wasm initialised, then gives the process back its previous backend. */
+async function withWasm(body: () => void | Promise<void>): Promise<void> {
+  const previous = tf.getBackend();
+  await selectEngine({ backend: "wasm", log: () => {} });
+  try {
+    await body();
+  } finally {
+    if (previous !== undefined) await tf.setBackend(previous);
+  }
+}
+
+interface ConvCase {
+  batch: number;
+  height: number;
+  width: number;
+  inChannels: number;
+  filterHeight: number;
+  filterWidth: number;
+  outChannels: number;
+  strides: number | [number, number];
+  pad: "same" | "valid" | number | [[0, 0], [number, number], [number, number], [0, 0]];
+}
+
+const convCases: ConvCase[] = [];
+for (const strides of [1, 2] as const) {
+  for (const pad of ["same", "valid"] as const) {
+    convCases.push(
+      {
+        batch: 1,
+        height: 5,
+        width: 5,
+        inChannels: 1,
+        filterHeight: 3,
+        filterWidth: 3,
+        outChannels: 1,
+        strides,
+        pad,
+      },
+      {
+        batch: 3,
+        height: 7,
+        width: 9,
+        inChannels: 3,
+        filterHeight: 3,
+        filterWidth: 2,
+        outChannels: 4,
+        strides,
+        pad,
+      },
+      {
+        batch: 2,
+        height: 10,
+        width: 6,
+        inChannels: 5,
+        filterHeight: 5,
+        filterWidth: 3,
+        outChannels: 8,
+        strides,
+        pad,
+      },
+      {
+        batch: 4,
+        height: 8,
+        width: 8,
+        inChannels: 16,
+        filterHeight: 3,
+        filterWidth: 3,
+        outChannels: 32,
+        strides,
+        pad,
+      },
+    );
+  }
+}
+convCases.push(
+  {
+    batch: 2,
+    height: 9,
+    width: 7,
+    inChannels: 2,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 3,
+    strides: [2, 1],
+    pad: "same",
+  },
+  // A numeric pad only with a square filter: tfjs-core derives the output width from the
+  // filter height then, and wasm's own kernels overrun memory on the mismatch.
+  {
+    batch: 2,
+    height: 9,
+    width: 7,
+    inChannels: 3,
+    filterHeight: 3,
+    filterWidth: 3,
+    outChannels: 2,
+    strides: 2,
+    pad: 1,
+  },
+  {
+    batch: 1,
+    height: 6,
+    width: 7,
+    inChannels: 2,
+    filterHeight: 2,
+    filterWidth: 3,
+    outChannels: 3,
+    strides: 1,
+    pad: [[0, 0], [1, 2], [0, 1], [0, 0]],
+  },
+);
+
+function describe(c: ConvCase): string {
+  return `x ${c.batch}x${c.height}x${c.width}x${c.inChannels}, filter ${c.filterHeight}x${c.filterWidth}x${c.inChannels}x${c.outChannels}, ` +
+    `strides ${c.strides}, pad ${JSON.stringify(c.pad)}`;
+}
+
+/** Gradients of sum(conv2d(x, filter) * weights) for x and filter: Conv2DBackpropInput/Filter with dy = weights. */
+function convGradients(c: ConvCase): tf.Tensor[] {
+  const x = tf.tensor4d(randomValues(c.batch * c.height * c.width * c.inChannels, 1), [
+    c.batch,
+    c.height,
+    c.width,
+    c.inChannels,
+  ]);
+  const filterShape: [number, number, number, number] = [
+    c.filterHeight,
+    c.filterWidth,
+    c.inChannels,
+    c.outChannels,
+  ];
+  const filter = tf.tensor4d(randomValues(filterShape.reduce((a, b) => a * b), 2), filterShape);
+  const convolve = (input: tf.Tensor4D, kernel: tf.Tensor4D) =>
+    tf.conv2d(input, kernel, c.strides, c.pad);
+  const outShape = tf.tidy(() => convolve(x, filter).shape);
+  const dy = tf.tensor4d(randomValues(outShape.reduce((a, b) => a * b), 3), outShape);
+  const gradients = tf.grads((input, kernel) =>
+    tf.sum(tf.mul(convolve(input as tf.Tensor4D, kernel as tf.Tensor4D), dy))
+  )([x, filter]);
+  tf.dispose([x, filter, dy]);
+  return gradients;
+}
+
+Deno.test("Conv2DBackpropFilter on wasm matches cpu across strides, paddings and shapes", async () => {
+  await withWasm(async () => {
+    for (const c of convCases) {
+      const [cpuInput, cpuFilter] = await runOn("cpu", () => convGradients(c));
+      const [wasmInput, wasmFilter] = await runOn("wasm", () => convGradients(c));
+      const filterError = maxAbsDifference(wasmFilter, cpuFilter);
+      assert.ok(
+        filterError <= tolerance,
+        `filter gradient differs by ${filterError} for ${describe(c)}`,
+      );
+      const inputError = maxAbsDifference(wasmInput, cpuInput);
+      assert.ok(
+        inputError <= tolerance,
+        `input gradient differs by ${inputError} for ${describe(c)}`,
+      );
+    }
+  });
+});
+
+Deno.test("Conv2DBackpropFilter on wasm leaves its inputs alive and leaks no tensor", async () => {
+  await withWasm(() => {
+    const x = tf.tensor4d(randomValues(2 * 6 * 6 * 3, 4), [2, 6, 6, 3]);
+    const filter = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 5), [3, 3, 3, 4]);
+    const bias = tf.zeros([4]);
+    const before = tf.memory().numTensors;
+    // The output gradient is used again (for the bias) after the filter gradient: it must survive.
+    const gradients = tf.grads((kernel, offset) =>
+      tf.sum(tf.tanh(tf.add(tf.conv2d(x, kernel as tf.Tensor4D, 1, "valid"), offset)))
+    )([filter, bias]);
+    assert.deepEqual(gradients.map((g) => g.shape), [[3, 3, 3, 4], [4]]);
+    assert.ok(gradients.every((g) => Array.from(g.dataSync()).every(Number.isFinite)));
+    tf.dispose(gradients);
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(x.dataSync().length, 2 * 6 * 6 * 3, "the input tensor was freed by the kernel");
+    tf.dispose([x, filter, bias]);
+  });
+});
+
+Deno.test("registerWasmTrainingKernels is idempotent", () => {
+  registerWasmTrainingKernels();
+  registerWasmTrainingKernels();
+  assert.ok(tf.getKernel(tf.Conv2DBackpropFilter, "wasm") !== undefined);
+});
+
+/** The series' CNN (smallest input its three conv+pool stages accept), dropout seeded for repeatability. */
+function seriesCnn(size: number): tf.Sequential {
+  const model = tf.sequential();
+  for (const [index, filters] of [32, 64, 128].entries()) {
+    model.add(tf.layers.conv2d({
+      ...(index === 0 ? { inputShape: [size, size, 3] } : {}),
+      filters,
+      kernelSize: 3,
+      activation: "relu",
+      kernelInitializer: tf.initializers.heUniform({ seed: index + 1 }),
+    }));
+    model.add(tf.layers.maxPooling2d({ poolSize: 2 }));
+  }
+  model.add(tf.layers.dropout({ rate: 0.15, seed: 7 }));
+  model.add(tf.layers.flatten());
+  model.add(
+    tf.layers.dense({
+      units: 64,
+      activation: "relu",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 8 }),
+    }),
+  );
+  model.add(tf.layers.dropout({ rate: 0.4, seed: 9 }));
+  model.add(
+    tf.layers.dense({
+      units: 1,
+      activation: "sigmoid",
+      kernelInitializer: tf.initializers.glorotUniform({ seed: 10 }),
+    }),
+  );
+  return model;
+}
+
+/** One Adam step of the series' CNN with per-example weights; returns [loss, ...updated weights]. */
+function seriesCnnTrainingStep(): tf.Tensor[] {
+  const size = 22;
+  const batch = 3;
+  const model = seriesCnn(size);
+  const x = tf.tensor4d(randomValues(batch * size * size * 3, 11).map((v) => (v + 1) / 2), [
+    batch,
+    size,
+    size,
+    3,
+  ]);
+  const labels = tf.tensor2d([[1], [0], [1]]);
+  const exampleWeights = tf.tensor2d([[10], [1], [10]]);
+  const optimizer = tf.train.adam(1e-3);
+  const loss = optimizer.minimize(() => {
+    const probabilities = tf.clipByValue(
+      model.apply(x, { training: true }) as tf.Tensor,
+      1e-7,
+      1 - 1e-7,
+    );
+    const crossEntropy = tf.neg(
+      tf.add(
+        tf.mul(labels, tf.log(probabilities)),
+        tf.mul(tf.sub(1, labels), tf.log(tf.sub(1, probabilities))),
+      ),
+    );
+    return tf.mean(tf.mul(crossEntropy, exampleWeights)) as tf.Scalar;
+  }, true) as tf.Scalar;
+  const weights = model.getWeights().map((w) => w.clone());
+  tf.dispose([x, labels, exampleWeights]);
+  optimizer.dispose();
+  model.dispose();
+  return [loss, ...weights];
+}
+
+Deno.test("a training step of the series' CNN on wasm matches cpu", async () => {
+  await withWasm(async () => {
+    const onCpu = await runOn("cpu", seriesCnnTrainingStep);
+    const onWasm = await runOn("wasm", seriesCnnTrainingStep);
+    assert.equal(onWasm.length, onCpu.length);
+    assert.ok(onCpu[0][0] > 0, `the loss should be positive, got ${onCpu[0][0]}`);
+    onCpu.forEach((expected, index) => {
+      const error = maxAbsDifference(onWasm[index], expected);
+      assert.ok(
+        error <= tolerance,
+        `${index === 0 ? "loss" : `weight ${index - 1}`} differs by ${error}`,
+      );
+    });
+  });
+});
