@@ -91,7 +91,13 @@ export function precisionRecallCurve(
           dy: -6,
           fill: "#555",
         }),
-        Plot.line(points, { x: "recall", y: "precision", stroke: "label", strokeWidth: 2 }),
+        Plot.line(points, {
+          x: "recall",
+          y: "precision",
+          z: "label",
+          stroke: "label",
+          strokeWidth: 2,
+        }),
       ],
     },
   });

@@ -66,7 +66,7 @@ export function rocCurve(curves: readonly RocCurve[], options: RocCurveOptions =
       color: { domain: labels, range: colors },
       marks: [
         Plot.line([[0, 0], [1, 1]], { stroke: "#777", strokeDasharray: "4,3" }),
-        Plot.line(points, { x: "fpr", y: "tpr", stroke: "label", strokeWidth: 2 }),
+        Plot.line(points, { x: "fpr", y: "tpr", z: "label", stroke: "label", strokeWidth: 2 }),
       ],
     },
   });
