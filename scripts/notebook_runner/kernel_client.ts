@@ -1,0 +1,221 @@
+/**
+ * A Jupyter client over ZeroMQ for one kernel: waits until the kernel answers (and its IOPub
+ * subscription is live), then executes code and reports every IOPub message of the request.
+ *
+ * The Deno kernel often publishes results after it reports `idle`, so an execution only ends once
+ * the shell `execute_reply` has arrived AND a quiet period has passed with no IOPub message for it.
+ */
+import { Buffer } from "node:buffer";
+import { Dealer, Subscriber } from "zeromq";
+import { type ConnectionInfo, socketAddress } from "./connection_file.ts";
+import { type JupyterMessage, MessageCodec } from "./wire_protocol.ts";
+
+/** How an execution ended. Outputs arrive through `ExecuteOptions.onIopubMessage` in any case. */
+export type ExecuteOutcome =
+  | { kind: "replied"; reply: Record<string, unknown> }
+  | { kind: "timed-out" }
+  | { kind: "kernel-exited"; status: Deno.CommandStatus }
+  | { kind: "interrupted" };
+
+/** How to execute one cell. */
+export interface ExecuteOptions {
+  /** Give up (outcome `timed-out`) after this many milliseconds. */
+  timeoutMs: number;
+  /** After the reply, wait until no IOPub message for the request came for this long. */
+  quietPeriodMs: number;
+  /** Called for every IOPub message whose parent is this request, in arrival order. */
+  onIopubMessage: (message: JupyterMessage) => void;
+  /** Aborting it ends the execution with outcome `interrupted` (e.g. Ctrl-C). */
+  signal?: AbortSignal;
+}
+
+interface PendingRequest {
+  onReply(message: JupyterMessage): void;
+  onIopub(message: JupyterMessage): void;
+}
+
+/** How often `connect` re-sends `kernel_info_request` while the kernel is not answering. */
+const KERNEL_INFO_RETRY_MS = 500;
+
+/** The shell and IOPub connection to one kernel. */
+export class KernelClient {
+  readonly #codec: MessageCodec;
+  readonly #shell = new Dealer({ linger: 0 });
+  readonly #iopub = new Subscriber({ linger: 0 });
+  readonly #pending = new Map<string, PendingRequest>();
+  readonly #receiveLoops: Promise<void>[];
+  readonly #kernelExited: Promise<Deno.CommandStatus>;
+  #exitStatus: Deno.CommandStatus | undefined;
+  #closed = false;
+
+  private constructor(info: ConnectionInfo, kernelExited: Promise<Deno.CommandStatus>) {
+    this.#codec = new MessageCodec(info.key);
+    this.#kernelExited = kernelExited;
+    kernelExited.then((status) => this.#exitStatus = status);
+    this.#shell.connect(socketAddress(info, info.shell_port));
+    this.#iopub.connect(socketAddress(info, info.iopub_port));
+    this.#iopub.subscribe();
+    this.#receiveLoops = [
+      this.#receive(this.#shell, (pending, message) => pending.onReply(message)),
+      this.#receive(this.#iopub, (pending, message) => pending.onIopub(message)),
+    ];
+  }
+
+  /**
+   * Connects to the kernel described by `info` and waits until it answers a `kernel_info_request`
+   * on shell and IOPub both (IOPub subscriptions take a moment to start). Returns the client and
+   * the kernel's `kernel_info_reply` content. Throws if the kernel exits or stays silent for
+   * `startupTimeoutMs`.
+   */
+  static async connect(
+    info: ConnectionInfo,
+    kernelExited: Promise<Deno.CommandStatus>,
+    startupTimeoutMs: number,
+  ): Promise<{ client: KernelClient; kernelInfo: Record<string, unknown> }> {
+    const client = new KernelClient(info, kernelExited);
+    const deadline = Date.now() + startupTimeoutMs;
+    try {
+      while (Date.now() < deadline) {
+        if (client.#exitStatus !== undefined) {
+          throw new Error(
+            `The Deno kernel exited with code ${client.#exitStatus.code} before answering.`,
+          );
+        }
+        const kernelInfo = await client.#requestKernelInfo(KERNEL_INFO_RETRY_MS);
+        if (kernelInfo !== undefined) return { client, kernelInfo };
+      }
+    } catch (error) {
+      await client.close();
+      throw error;
+    }
+    await client.close();
+    throw new Error(
+      `The Deno kernel did not answer within ${startupTimeoutMs / 1000} s. ` +
+        "Check that `deno jupyter --kernel` works here, or raise the startup timeout.",
+    );
+  }
+
+  /** Sends one kernel_info_request; its reply content once shell and IOPub both answered. */
+  async #requestKernelInfo(waitMs: number): Promise<Record<string, unknown> | undefined> {
+    const request = this.#codec.createMessage("kernel_info_request", {});
+    let reply: Record<string, unknown> | undefined;
+    let iopubAnswered = false;
+    let wake = () => {};
+    const answered = new Promise<void>((resolve) => wake = resolve);
+    this.#pending.set(request.header.msg_id, {
+      onReply: (message) => {
+        reply = message.content;
+        if (iopubAnswered) wake();
+      },
+      onIopub: () => {
+        iopubAnswered = true;
+        if (reply !== undefined) wake();
+      },
+    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      await this.#shell.send(this.#codec.encode(request));
+      await Promise.race([answered, new Promise((resolve) => timer = setTimeout(resolve, waitMs))]);
+    } finally {
+      clearTimeout(timer);
+      this.#pending.delete(request.header.msg_id);
+    }
+    return iopubAnswered ? reply : undefined;
+  }
+
+  /** Executes `code` (see `ExecuteOptions`); never throws for kernel-side errors. */
+  execute(code: string, options: ExecuteOptions): Promise<ExecuteOutcome> {
+    const request = this.#codec.createMessage("execute_request", {
+      code,
+      silent: false,
+      store_history: true,
+      user_expressions: {},
+      allow_stdin: false,
+      stop_on_error: true,
+    });
+    const requestId = request.header.msg_id;
+    return new Promise<ExecuteOutcome>((resolve, reject) => {
+      let reply: Record<string, unknown> | undefined;
+      let finished = false;
+      let quietTimer: ReturnType<typeof setTimeout> | undefined;
+      let exitDrainTimer: ReturnType<typeof setTimeout> | undefined;
+      const finish = (outcome: ExecuteOutcome) => {
+        if (finished) return;
+        finished = true;
+        clearTimeout(quietTimer);
+        clearTimeout(exitDrainTimer);
+        clearTimeout(timeoutTimer);
+        options.signal?.removeEventListener("abort", onAbort);
+        this.#pending.delete(requestId);
+        resolve(outcome);
+      };
+      const restartQuietPeriod = () => {
+        clearTimeout(quietTimer);
+        quietTimer = setTimeout(
+          () => finish({ kind: "replied", reply: reply! }),
+          options.quietPeriodMs,
+        );
+      };
+      const onAbort = () => finish({ kind: "interrupted" });
+      this.#pending.set(requestId, {
+        onReply: (message) => {
+          reply = message.content;
+          restartQuietPeriod();
+        },
+        onIopub: (message) => {
+          options.onIopubMessage(message);
+          if (reply !== undefined) restartQuietPeriod();
+        },
+      });
+      const timeoutTimer = setTimeout(() => finish({ kind: "timed-out" }), options.timeoutMs);
+      if (options.signal?.aborted) return onAbort();
+      options.signal?.addEventListener("abort", onAbort);
+      // Messages the kernel sent just before dying may still be on their way: drain them first.
+      this.#kernelExited.then((status) => {
+        if (finished) return;
+        exitDrainTimer = setTimeout(
+          () => finish({ kind: "kernel-exited", status }),
+          options.quietPeriodMs,
+        );
+      });
+      this.#shell.send(this.#codec.encode(request)).catch((error) => {
+        if (finished) return;
+        finish({ kind: "interrupted" });
+        reject(error);
+      });
+    });
+  }
+
+  /** Closes the sockets and waits for the receive loops to end. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#shell.close();
+    this.#iopub.close();
+    await Promise.allSettled(this.#receiveLoops);
+  }
+
+  async #receive(
+    socket: Dealer | Subscriber,
+    deliver: (pending: PendingRequest, message: JupyterMessage) => void,
+  ): Promise<void> {
+    while (!this.#closed) {
+      let frames: Buffer[];
+      try {
+        frames = await socket.receive();
+      } catch (error) {
+        if (this.#closed || socket.closed) return;
+        throw error;
+      }
+      let message: JupyterMessage;
+      try {
+        message = this.#codec.decode(frames);
+      } catch (error) {
+        console.warn(`Ignored a kernel message: ${(error as Error).message}`);
+        continue;
+      }
+      const pending = this.#pending.get(message.parent_header.msg_id ?? "");
+      if (pending !== undefined) deliver(pending, message);
+    }
+  }
+}
