@@ -59,8 +59,9 @@ let wasmPathsSet = false;
  * Chooses, initialises and activates the tfjs backend, printing the choice and
  * its reason once. Later calls are cheap: they return the cached choice
  * silently (re-activating it if something else called `tf.setBackend`), unless
- * they force a different engine. Throws on an unknown engine name, or when a
- * forced engine cannot start, with the reason.
+ * they or `TFJS_BACKEND` ask for a different engine. Throws on an unknown
+ * engine name, or when a forced engine cannot start, with the reason; the
+ * previous choice then stays in force.
  */
 export async function selectEngine(options: SelectEngineOptions = {}): Promise<EngineChoice> {
   const forced = forcedEngine(options.backend);
