@@ -150,9 +150,17 @@ async function readBatches(archivePath: string): Promise<Map<string, Uint8Array>
   const batches = new Map<string, Uint8Array>();
   const file = await Deno.open(archivePath);
   const tar = file.readable.pipeThrough(new DecompressionStream("gzip"));
-  for await (const entry of readTarEntries(tar)) {
-    const baseName = entry.name.split("/").pop()!;
-    if (wanted.has(baseName)) batches.set(baseName, entry.bytes);
+  try {
+    for await (const entry of readTarEntries(tar)) {
+      const baseName = entry.name.split("/").pop()!;
+      if (wanted.has(baseName)) batches.set(baseName, entry.bytes);
+    }
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Could not read ${archivePath} as a gzipped tar archive (${reason}). ` +
+        `Check that the URL points at cifar-10-binary.tar.gz.`,
+    );
   }
   const missing = [...wanted].filter((name) => !batches.has(name));
   if (missing.length > 0) {

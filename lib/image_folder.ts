@@ -4,9 +4,9 @@
  * `ImageSet`, and finding where the cats-and-dogs folder is.
  */
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { ImageSet } from "./image_set.ts";
 import { decodeImage, resizeBilinearInto } from "./image_decode.ts";
+import { defaultCatsDogsRoot } from "./cifar10.ts";
 
 /** The files of an image folder: class names sorted, each class's image paths sorted by name. */
 export interface ImageFolderListing {
@@ -216,25 +216,22 @@ export async function loadImageFolder(
  * writes it). Throws, saying how to point at a folder, when it does not exist.
  */
 export function catsDogsDir(): string {
-  const fromEnvironment = Deno.env.get("CATS_DOGS_DIR");
-  const dir = fromEnvironment ??
-    fileURLToPath(new URL("../data/cifar10_cats_dogs/train", import.meta.url));
+  const fromEnvironment = Deno.env.get("CATS_DOGS_DIR") || undefined;
+  const dir = fromEnvironment ?? join(defaultCatsDogsRoot(), "train");
   let exists = false;
   try {
     exists = Deno.statSync(dir).isDirectory;
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   }
-  if (!exists) {
-    const source = fromEnvironment === undefined
-      ? "the default location"
-      : "the folder named by CATS_DOGS_DIR";
-    throw new Error(
-      `No cats-and-dogs image folder at "${dir}" (${source}). Either run \`deno task data\` ` +
-        `to download CIFAR-10's cats and dogs there, or set the environment variable ` +
-        `CATS_DOGS_DIR to a folder of your own with cats/ and dogs/ sub-folders of JPEG or ` +
-        `PNG images (e.g. CATS_DOGS_DIR=/path/to/train).`,
-    );
-  }
-  return dir;
+  if (exists) return dir;
+  const pointAtFolder = "set the environment variable CATS_DOGS_DIR to a folder with cats/ and " +
+    "dogs/ sub-folders of JPEG or PNG images (e.g. CATS_DOGS_DIR=/path/to/train)";
+  throw new Error(
+    fromEnvironment === undefined
+      ? `No cats-and-dogs image folder at "${dir}". Run \`deno task data\` to download ` +
+        `CIFAR-10's cats and dogs there, or ${pointAtFolder}.`
+      : `CATS_DOGS_DIR is "${dir}", which is not a folder. Fix it: ${pointAtFolder}; ` +
+        `or unset it and run \`deno task data\` to download CIFAR-10's cats and dogs.`,
+  );
 }
