@@ -125,9 +125,9 @@ export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<nu
  * starting at (0, 0) with threshold Infinity and ending at (1, 1). Needs both
  * classes present.
  */
-export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): RocPoint[] {
-  const { positives, negatives, steps } = sweepThresholds(labels, scores, "rocCurve");
-  requireBothClasses(positives, negatives, "rocCurve");
+export function rocCurvePoints(labels: ArrayLike<number>, scores: ArrayLike<number>): RocPoint[] {
+  const { positives, negatives, steps } = sweepThresholds(labels, scores, "rocCurvePoints");
+  requireBothClasses(positives, negatives, "rocCurvePoints");
   return [
     { threshold: Infinity, fpr: 0, tpr: 0 },
     ...steps.map(({ threshold, tp, fp }) => ({
@@ -143,12 +143,12 @@ export function rocCurve(labels: ArrayLike<number>, scores: ArrayLike<number>): 
  * first), preceded by (recall 0, precision 1) at threshold Infinity as in
  * scikit-learn, and ending at recall 1. Needs at least one positive.
  */
-export function precisionRecallCurve(
+export function precisionRecallPoints(
   labels: ArrayLike<number>,
   scores: ArrayLike<number>,
 ): PrecisionRecallPoint[] {
-  const { positives, steps } = sweepThresholds(labels, scores, "precisionRecallCurve");
-  requirePositives(positives, "precisionRecallCurve");
+  const { positives, steps } = sweepThresholds(labels, scores, "precisionRecallPoints");
+  requirePositives(positives, "precisionRecallPoints");
   return [
     { threshold: Infinity, precision: 1, recall: 0 },
     ...steps.map(({ threshold, tp, fp }) => ({

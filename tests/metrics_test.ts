@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { binaryCrossEntropy, confusionCounts, EPSILON, metricsFromCounts } from "../lib/metrics.ts";
-import { averagePrecision, precisionRecallCurve, rocAuc, rocCurve } from "../lib/auc.ts";
+import { averagePrecision, precisionRecallPoints, rocAuc, rocCurvePoints } from "../lib/auc.ts";
 import { createRandom } from "../lib/random.ts";
 
 const close = (actual: number, expected: number, tolerance = 1e-12) =>
@@ -98,24 +98,24 @@ Deno.test("averagePrecision matches scikit-learn's documented example and hand-w
   close(averagePrecision([1, 1], [0.2, 0.7]), 1); // no negatives: perfect
 });
 
-Deno.test("rocCurve and precisionRecallCurve give one point per distinct score", () => {
+Deno.test("rocCurvePoints and precisionRecallPoints give one point per distinct score", () => {
   const y = [0, 0, 1, 1];
   const scores = [0.1, 0.4, 0.35, 0.8];
-  assert.deepEqual(rocCurve(y, scores), [
+  assert.deepEqual(rocCurvePoints(y, scores), [
     { threshold: Infinity, fpr: 0, tpr: 0 },
     { threshold: 0.8, fpr: 0, tpr: 0.5 },
     { threshold: 0.4, fpr: 0.5, tpr: 0.5 },
     { threshold: 0.35, fpr: 0.5, tpr: 1 },
     { threshold: 0.1, fpr: 1, tpr: 1 },
   ]);
-  assert.deepEqual(precisionRecallCurve(y, scores), [
+  assert.deepEqual(precisionRecallPoints(y, scores), [
     { threshold: Infinity, precision: 1, recall: 0 },
     { threshold: 0.8, precision: 1, recall: 0.5 },
     { threshold: 0.4, precision: 0.5, recall: 0.5 },
     { threshold: 0.35, precision: 2 / 3, recall: 1 },
     { threshold: 0.1, precision: 0.5, recall: 1 },
   ]);
-  assert.equal(rocCurve([1, 0, 1], [0.5, 0.5, 0.9]).length, 3);
+  assert.equal(rocCurvePoints([1, 0, 1], [0.5, 0.5, 0.9]).length, 3);
 });
 
 Deno.test("binaryCrossEntropy is the mean negative log-likelihood, clipped like Keras", () => {
@@ -142,7 +142,7 @@ Deno.test("bad inputs are refused with the problem and the fix", () => {
   assert.throws(() => rocAuc([1, 0], [0.5, NaN]), /score NaN at position 1 is not a finite/);
   assert.throws(() => confusionCounts([1], [0.5], 2), /threshold 2/);
   assert.throws(() => rocAuc([1, 1], [0.2, 0.3]), /2 positives and 0 negatives/);
-  assert.throws(() => rocCurve([0, 0], [0.2, 0.3]), /0 positives and 2 negatives/);
+  assert.throws(() => rocCurvePoints([0, 0], [0.2, 0.3]), /0 positives and 2 negatives/);
   assert.throws(() => averagePrecision([0, 0], [0.2, 0.3]), /no positive example/);
-  assert.throws(() => precisionRecallCurve([0], [0.2]), /no positive example/);
+  assert.throws(() => precisionRecallPoints([0], [0.2]), /no positive example/);
 });

@@ -1,0 +1,41 @@
+/**
+ * The library's public API in one import, for notebooks and scripts:
+ *
+ * ```ts
+ * import { loadImageFolder, catsDogsDir, runCondition } from "../lib/mod.ts";
+ * ```
+ */
+export * from "./auc.ts";
+export * from "./batches.ts";
+export * from "./callbacks/callback.ts";
+export * from "./callbacks/early_stopping.ts";
+export * from "./callbacks/reduce_lr_on_plateau.ts";
+export * from "./class_weight.ts";
+export * from "./display.ts";
+export * from "./engine.ts";
+export * from "./evaluate.ts";
+export * from "./experiment.ts";
+export * from "./history.ts";
+export * from "./image_folder.ts";
+export * from "./image_set.ts";
+export * from "./learning_rate.ts";
+export * from "./metrics.ts";
+export * from "./model.ts";
+export * from "./predict.ts";
+export * from "./profile.ts";
+export * from "./progress.ts";
+export * from "./random.ts";
+export * from "./report.ts";
+export * from "./sampling.ts";
+export * from "./subsets.ts";
+export * from "./train.ts";
+export * from "./weighted_loss.ts";
+export * from "./plots/class_counts.ts";
+export { confusionMatrix, type ConfusionMatrixOptions } from "./plots/confusion_matrix.ts";
+export * from "./plots/image_grid.ts";
+export * from "./plots/learning_rate_schedule.ts";
+export * from "./plots/loss_band.ts";
+export * from "./plots/loss_curve.ts";
+export * from "./plots/metric_bars.ts";
+export * from "./plots/precision_recall_curve.ts";
+export * from "./plots/roc_curve.ts";
