@@ -56,6 +56,8 @@ export interface CellProgress {
   codeCellCount: number;
   /** `performance.now()` when the notebook's run started. */
   notebookStartedAt: number;
+  /** On "end": whether the cell failed (threw, timed out, killed its kernel). */
+  failed?: boolean;
 }
 
 /** The result of `runNotebook`. */
@@ -214,7 +216,7 @@ async function executeCells(
     }
     await writeNotebookAtomically(context.outputPath, notebook);
     result.outputPath = context.outputPath;
-    context.onProgress?.({ phase: "end", ...progress });
+    context.onProgress?.({ phase: "end", ...progress, failed: failure !== undefined });
     const keepGoing = failure === undefined ||
       (failure.kind === "error" && context.allowErrors === true);
     if (!keepGoing) return;

@@ -1,0 +1,384 @@
+/**
+ * Tests of the headless notebook runner (scripts/run_notebooks.ts): the nbformat writer, output
+ * recording, and real runs of small notebooks built in a temp dir, each with a real Deno kernel.
+ */
+import assert from "node:assert/strict";
+import { join } from "node:path";
+import { formatFailureReport } from "../scripts/notebook_runner/cell_failure.ts";
+import {
+  collapseCarriageReturns,
+  NotebookOutputRecorder,
+} from "../scripts/notebook_runner/cell_outputs.ts";
+import {
+  type CellOutput,
+  type CodeCell,
+  readNotebook,
+  serializeNotebook,
+  splitLinesLikePython,
+} from "../scripts/notebook_runner/notebook_format.ts";
+import type { JupyterMessage } from "../scripts/notebook_runner/wire_protocol.ts";
+import { stripAnsi } from "../scripts/notebook_runner/cell_failure.ts";
+import { runNotebook } from "../scripts/run_notebooks.ts";
+
+const RUNNER_SCRIPT = new URL("../scripts/run_notebooks.ts", import.meta.url).pathname;
+
+/** Writes a notebook of code cells (and one markdown cell first) into `directory`. */
+async function writeNotebook(directory: string, name: string, sources: string[]): Promise<string> {
+  const path = join(directory, name);
+  const cells = [
+    { cell_type: "markdown", metadata: {}, source: "# Fixture\nkept as it is" },
+    ...sources.map((source) => ({
+      cell_type: "code",
+      metadata: {},
+      source,
+      execution_count: null,
+      outputs: [],
+    })),
+  ];
+  await Deno.writeTextFile(
+    path,
+    JSON.stringify({ nbformat: 4, nbformat_minor: 4, metadata: { custom: { kept: 1 } }, cells }),
+  );
+  return path;
+}
+
+async function withTempDir(body: (directory: string) => Promise<void>): Promise<void> {
+  const directory = await Deno.makeTempDir({ prefix: "notebook_runner_test_" });
+  try {
+    await body(directory);
+  } finally {
+    await Deno.remove(directory, { recursive: true });
+  }
+}
+
+function codeCells(cells: { cell_type: string }[]): CodeCell[] {
+  return cells.filter((cell) => cell.cell_type === "code") as CodeCell[];
+}
+
+/** A short "type:text" description of an output, colour codes removed. */
+function describeOutput(output: CellOutput): string {
+  switch (output.output_type) {
+    case "stream":
+      return `stream:${output.text.trim()}`;
+    case "display_data":
+    case "execute_result":
+      return `${output.output_type}:${stripAnsi(String(output.data["text/plain"]))}`;
+    case "error":
+      return `error:${output.ename}`;
+  }
+}
+
+function iopub(msgType: string, content: Record<string, unknown>): JupyterMessage {
+  return {
+    identities: [],
+    header: {
+      msg_id: "m",
+      session: "s",
+      username: "u",
+      date: "",
+      msg_type: msgType,
+      version: "5.3",
+    },
+    parent_header: { msg_id: "p" },
+    metadata: {},
+    content,
+    buffers: [],
+  };
+}
+
+Deno.test("the notebook is written byte for byte as nbformat writes it", () => {
+  const notebook = {
+    nbformat: 4,
+    nbformat_minor: 5,
+    metadata: { b: { "é": 1e-7 }, a: [] },
+    cells: [{
+      cell_type: "code" as const,
+      id: "abc",
+      metadata: {},
+      source: "x\ny",
+      execution_count: 1,
+      outputs: [
+        { output_type: "stream" as const, name: "stdout" as const, text: "a\r\nb\n" },
+        {
+          output_type: "display_data" as const,
+          data: { "image/png": "QUJD\n", "text/html": "<b>\n</b>", "application/json": { k: 1 } },
+          metadata: {},
+        },
+      ],
+    }],
+  };
+  // The expected text is what Python's nbformat 5.5 `nbformat.writes` produced for this notebook.
+  const expected = `{
+ "cells": [
+  {
+   "cell_type": "code",
+   "execution_count": 1,
+   "id": "abc",
+   "metadata": {},
+   "outputs": [
+    {
+     "name": "stdout",
+     "output_type": "stream",
+     "text": [
+      "a\\r\\n",
+      "b\\n"
+     ]
+    },
+    {
+     "data": {
+      "application/json": {
+       "k": 1
+      },
+      "image/png": "QUJD\\n",
+      "text/html": [
+       "<b>\\n",
+       "</b>"
+      ]
+     },
+     "metadata": {},
+     "output_type": "display_data"
+    }
+   ],
+   "source": [
+    "x\\n",
+    "y"
+   ]
+  }
+ ],
+ "metadata": {
+  "a": [],
+  "b": {
+   "é": 1e-07
+  }
+ },
+ "nbformat": 4,
+ "nbformat_minor": 5
+}
+`;
+  assert.equal(serializeNotebook(notebook), expected);
+  assert.deepEqual(splitLinesLikePython("a\r\nb\rc\x1cd\n\ne"), [
+    "a\r\n",
+    "b\r",
+    "c\x1c",
+    "d\n",
+    "\n",
+    "e",
+  ]);
+});
+
+Deno.test("outputs: streams merge, display updates replace data, clear_output waits", () => {
+  const recorder = new NotebookOutputRecorder();
+  const first: CodeCell = {
+    cell_type: "code",
+    metadata: {},
+    source: "",
+    execution_count: null,
+    outputs: [],
+  };
+  const second: CodeCell = { ...first, outputs: [] };
+  recorder.beginCell(first);
+  recorder.record(iopub("stream", { name: "stdout", text: "a\n" }));
+  recorder.record(iopub("stream", { name: "stdout", text: "10%\r" }));
+  recorder.record(iopub("stream", { name: "stdout", text: "90%\r100%\n" }));
+  recorder.record(iopub("stream", { name: "stderr", text: "warn\n" }));
+  recorder.record(
+    iopub("display_data", {
+      data: { "text/plain": "v1" },
+      metadata: {},
+      transient: { display_id: "d" },
+    }),
+  );
+  recorder.beginCell(second);
+  recorder.record(
+    iopub("update_display_data", {
+      data: { "text/plain": "v2" },
+      metadata: {},
+      transient: { display_id: "d" },
+    }),
+  );
+  recorder.record(iopub("stream", { name: "stdout", text: "old\n" }));
+  recorder.record(iopub("clear_output", { wait: true }));
+  assert.equal(second.outputs.length, 1, "clear_output(wait) must keep outputs until the next one");
+  recorder.record(
+    iopub("execute_result", { data: { "text/plain": "new" }, metadata: {}, execution_count: 7 }),
+  );
+  assert.deepEqual(first.outputs.map(describeOutput), [
+    "stream:a\n100%",
+    "stream:warn",
+    "display_data:v2",
+  ]);
+  assert.deepEqual(second.outputs.map(describeOutput), ["execute_result:new"]);
+  assert.equal(second.execution_count, 7);
+  assert.equal(collapseCarriageReturns("1\r2\r\n3\r"), "2\r\n3\r");
+});
+
+Deno.test("late outputs: all 100 outputs of a 30-cell notebook arrive, in order", async () => {
+  await withTempDir(async (directory) => {
+    const expected: string[][] = [];
+    const sources = Array.from({ length: 30 }, (_, cell) => {
+      const outputCount = cell < 10 ? 4 : 3;
+      const lines: string[] = [];
+      const cellExpected: string[] = [];
+      for (let output = 0; output < outputCount; output++) {
+        const marker = `c${cell}o${output}`;
+        if (output === outputCount - 1) {
+          lines.push(`"${marker}"`);
+          cellExpected.push(`execute_result:"${marker}"`);
+        } else if (output % 2 === 0) {
+          lines.push(`console.log("${marker}");`);
+          cellExpected.push(`stream:${marker}`);
+        } else {
+          lines.push(`await Deno.jupyter.display({ "text/plain": "${marker}" }, { raw: true });`);
+          cellExpected.push(`display_data:${marker}`);
+        }
+      }
+      expected.push(cellExpected);
+      return lines.join("\n");
+    });
+    assert.equal(expected.flat().length, 100);
+    const path = await writeNotebook(directory, "late.ipynb", sources);
+    const result = await runNotebook(path);
+    assert.equal(result.ok, true, result.failures.map(formatFailureReport).join("\n"));
+    assert.equal(result.executedCellCount, 30);
+    const written = await readNotebook(path);
+    const cells = codeCells(written.cells);
+    assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), expected);
+    assert.deepEqual(cells.map((cell) => cell.execution_count), sources.map((_, i) => i + 1));
+    assert.equal(written.cells[0].source, "# Fixture\nkept as it is");
+    assert.deepEqual(written.metadata.custom, { kept: 1 });
+    assert.equal((written.metadata.kernelspec as { name: string }).name, "deno");
+    assert.equal((written.metadata.language_info as { name: string }).name, "typescript");
+    assert.equal(written.nbformat_minor, 5);
+    assert.ok(written.cells.every((cell) => typeof cell.id === "string" && cell.id.length > 0));
+  });
+});
+
+Deno.test("a thrown error stops the notebook, keeps earlier outputs and exits non-zero", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "throws.ipynb", [
+      'console.log("before");',
+      'const n = 42;\nthrow new RangeError("bad value " + n);',
+      'console.log("after");',
+    ]);
+    const original = await Deno.readTextFile(path);
+    const outputDirectory = join(directory, "executed");
+    const command = await new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", RUNNER_SCRIPT, "--output", outputDirectory, path],
+      env: { NO_COLOR: "1" },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    const stdout = new TextDecoder().decode(command.stdout);
+    const stderr = new TextDecoder().decode(command.stderr);
+    assert.equal(command.code, 1, stderr);
+    assert.match(stderr, new RegExp(`${path}: code cell 2 of 3 \\(id \\w+\\) failed`));
+    assert.match(stderr, /RangeError: bad value 42/);
+    assert.match(stderr, /at <anonymous>/, "the report must show the traceback");
+    assert.match(stderr, /throw new RangeError\("bad value " \+ n\);/);
+    assert.match(stdout, /throws\.ipynb\s+2\/3\s+\S+\s+FAILED \(error in cell 2\)/);
+    assert.equal(await Deno.readTextFile(path), original, "--output must leave the input alone");
+    const cells = codeCells((await readNotebook(join(outputDirectory, "throws.ipynb"))).cells);
+    assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
+      ["stream:before"],
+      ["error:RangeError"],
+      [],
+    ]);
+    assert.equal(cells[2].execution_count, null);
+
+    const allowed = await runNotebook(path, { allowErrors: true });
+    assert.equal(allowed.ok, true);
+    assert.equal(allowed.failures.length, 1);
+    const rerun = codeCells((await readNotebook(path)).cells);
+    assert.deepEqual(rerun[2].outputs.map(describeOutput), ["stream:after"]);
+  });
+});
+
+Deno.test("a syntax error is reported with deno check's message, not 'Execution failed'", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "syntax.ipynb", [
+      "const ok = 1;",
+      "const a = 1;\nlet x: number = ;",
+    ]);
+    const result = await runNotebook(path);
+    assert.equal(result.ok, false);
+    const report = formatFailureReport(result.failures[0]);
+    assert.match(report, /code cell 2 of 2/);
+    assert.match(report, /Expression expected/);
+    assert.match(report, /cell line 2, column 17/);
+    assert.doesNotMatch(report, /\.run_notebooks_check_/, "temp file names must be mapped");
+    const cells = codeCells((await readNotebook(path)).cells);
+    const error = cells[1].outputs[0];
+    assert.ok(
+      error.output_type === "error" && error.traceback.join("\n").includes("Expression expected"),
+    );
+    const leftovers = [...Deno.readDirSync(directory)].map((entry) => entry.name);
+    assert.deepEqual(leftovers, ["syntax.ipynb"], "no temp files may stay behind");
+  });
+});
+
+Deno.test("unresolvable imports are reported with the real cause", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "imports.ipynb", [
+      'import missing from "./missing_module.ts";',
+      'import absent from "npm:this-package-does-not-exist-xyz@1.0.0";',
+    ]);
+    // A registry on a closed local port makes the npm import fail fast and offline.
+    const result = await runNotebook(path, {
+      allowErrors: true,
+      env: { NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/" },
+    });
+    const [relative, npm] = result.failures.map(formatFailureReport);
+    assert.match(relative, /code cell 1 of 2/);
+    assert.match(relative, /Module not found/);
+    assert.match(relative, /missing_module\.ts/);
+    assert.match(npm, /code cell 2 of 2/);
+    assert.match(npm, /this-package-does-not-exist-xyz/);
+    assert.match(npm, /cell line 1, column \d+/);
+    assert.match(npm, /Connection refused|does not exist/);
+  });
+});
+
+Deno.test("a cell that runs past --timeout is stopped and reported; outputs are kept", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "slow.ipynb", [
+      'console.log("first");',
+      'console.log("sleeping");\nawait new Promise((resolve) => setTimeout(resolve, 60_000));',
+      'console.log("never");',
+    ]);
+    const started = performance.now();
+    const result = await runNotebook(path, { timeoutSeconds: 1 });
+    assert.ok(performance.now() - started < 20_000, "the timeout must cut the 60 s cell short");
+    assert.equal(result.failures[0].kind, "timeout");
+    const report = formatFailureReport(result.failures[0]);
+    assert.match(report, /code cell 2 of 3 \(id \w+\) timed out/);
+    assert.match(report, /CellTimeoutError: the cell did not finish within 1 s/);
+    const cells = codeCells((await readNotebook(path)).cells);
+    assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
+      ["stream:first"],
+      ["stream:sleeping", "error:CellTimeoutError"],
+      [],
+    ]);
+  });
+});
+
+Deno.test("a kernel that dies is reported with its exit code; outputs are kept", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "dies.ipynb", [
+      'console.log("alive");',
+      "Deno.exit(3);",
+      'console.log("never");',
+    ]);
+    const result = await runNotebook(path);
+    assert.equal(result.failures[0].kind, "kernel-died");
+    const report = formatFailureReport(result.failures[0]);
+    assert.match(report, /code cell 2 of 3 \(id \w+\) killed the kernel/);
+    assert.match(report, /DeadKernelError: the kernel process exited \(exit code 3\)/);
+    assert.match(report, /Deno\.exit\(3\);/);
+    const cells = codeCells((await readNotebook(path)).cells);
+    assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
+      ["stream:alive"],
+      ["error:DeadKernelError"],
+      [],
+    ]);
+  });
+});
