@@ -39,3 +39,4 @@ export * from "./plots/loss_curve.ts";
 export * from "./plots/metric_bars.ts";
 export * from "./plots/precision_recall_curve.ts";
 export * from "./plots/roc_curve.ts";
+export * from "./cats_dogs.ts";
