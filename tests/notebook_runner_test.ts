@@ -166,7 +166,7 @@ Deno.test("the notebook is written byte for byte as nbformat writes it", () => {
   ]);
 });
 
-Deno.test("outputs: streams merge, display updates replace data, clear_output waits", () => {
+Deno.test("outputs: streams merge, displays update, clear_output waits, late ones find their cell", () => {
   const recorder = new NotebookOutputRecorder();
   const first: CodeCell = {
     cell_type: "code",
@@ -177,11 +177,12 @@ Deno.test("outputs: streams merge, display updates replace data, clear_output wa
   };
   const second: CodeCell = { ...first, outputs: [] };
   recorder.beginCell(first);
-  recorder.record(iopub("stream", { name: "stdout", text: "a\n" }));
-  recorder.record(iopub("stream", { name: "stdout", text: "10%\r" }));
-  recorder.record(iopub("stream", { name: "stdout", text: "90%\r100%\n" }));
-  recorder.record(iopub("stream", { name: "stderr", text: "warn\n" }));
+  recorder.record(first, iopub("stream", { name: "stdout", text: "a\n" }));
+  recorder.record(first, iopub("stream", { name: "stdout", text: "10%\r" }));
+  recorder.record(first, iopub("stream", { name: "stdout", text: "90%\r100%\n" }));
+  recorder.record(first, iopub("stream", { name: "stderr", text: "warn\n" }));
   recorder.record(
+    first,
     iopub("display_data", {
       data: { "text/plain": "v1" },
       metadata: {},
@@ -190,22 +191,26 @@ Deno.test("outputs: streams merge, display updates replace data, clear_output wa
   );
   recorder.beginCell(second);
   recorder.record(
+    second,
     iopub("update_display_data", {
       data: { "text/plain": "v2" },
       metadata: {},
       transient: { display_id: "d" },
     }),
   );
-  recorder.record(iopub("stream", { name: "stdout", text: "old\n" }));
-  recorder.record(iopub("clear_output", { wait: true }));
+  recorder.record(first, iopub("stream", { name: "stdout", text: "late\n" }));
+  recorder.record(second, iopub("stream", { name: "stdout", text: "old\n" }));
+  recorder.record(second, iopub("clear_output", { wait: true }));
   assert.equal(second.outputs.length, 1, "clear_output(wait) must keep outputs until the next one");
   recorder.record(
+    second,
     iopub("execute_result", { data: { "text/plain": "new" }, metadata: {}, execution_count: 7 }),
   );
   assert.deepEqual(first.outputs.map(describeOutput), [
     "stream:a\n100%",
     "stream:warn",
     "display_data:v2",
+    "stream:late",
   ]);
   assert.deepEqual(second.outputs.map(describeOutput), ["execute_result:new"]);
   assert.equal(second.execution_count, 7);

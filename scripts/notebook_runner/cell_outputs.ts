@@ -17,36 +17,25 @@ import type { JupyterMessage } from "./wire_protocol.ts";
 
 type DisplayOutput = DisplayDataOutput | ExecuteResultOutput;
 
-/** Records the outputs of the cells of one notebook, one cell at a time. */
+/**
+ * Records the outputs of the cells of one notebook. Messages are recorded into the cell they
+ * belong to, even when they arrive while a later cell runs.
+ */
 export class NotebookOutputRecorder {
   readonly #outputsByDisplayId = new Map<string, Set<DisplayOutput>>();
-  #cell: CodeCell | undefined;
-  #clearBeforeNextOutput = false;
-  #outputMessageCount = 0;
+  /** Cells whose next output first clears the cell (`clear_output` with `wait`). */
+  readonly #clearBeforeNextOutput = new WeakSet<CodeCell>();
 
-  /** Starts recording into `cell`, whose previous outputs and execution count are dropped. */
+  /** Prepares `cell` for a new execution: its previous outputs and execution count are dropped. */
   beginCell(cell: CodeCell): void {
     this.#forgetDisplays(cell.outputs);
     cell.outputs = [];
     cell.execution_count = null;
-    this.#cell = cell;
-    this.#clearBeforeNextOutput = false;
-    this.#outputMessageCount = 0;
+    this.#clearBeforeNextOutput.delete(cell);
   }
 
-  /** How many output messages (stream, display, result, error) the current cell received. */
-  get outputMessageCount(): number {
-    return this.#outputMessageCount;
-  }
-
-  /** Applies one IOPub message of the current cell; status and unknown messages are ignored. */
-  record(message: JupyterMessage): void {
-    const cell = this.#cell;
-    if (cell === undefined) {
-      throw new Error(
-        "NotebookOutputRecorder.record called before beginCell: call beginCell first.",
-      );
-    }
+  /** Applies one IOPub message of `cell`; status and unknown messages are ignored. */
+  record(cell: CodeCell, message: JupyterMessage): void {
     const content = message.content;
     if (typeof content.execution_count === "number") cell.execution_count = content.execution_count;
     const displayId = (content.transient as { display_id?: unknown } | undefined)?.display_id;
@@ -87,7 +76,7 @@ export class NotebookOutputRecorder {
         });
         break;
       case "clear_output":
-        if (content.wait === true) this.#clearBeforeNextOutput = true;
+        if (content.wait === true) this.#clearBeforeNextOutput.add(cell);
         else this.#clear(cell);
         break;
     }
@@ -95,8 +84,8 @@ export class NotebookOutputRecorder {
 
   #appendStream(cell: CodeCell, name: StreamOutput["name"], text: string): void {
     const last = cell.outputs.at(-1);
-    if (!this.#clearBeforeNextOutput && last?.output_type === "stream" && last.name === name) {
-      this.#outputMessageCount++;
+    const clearFirst = this.#clearBeforeNextOutput.has(cell);
+    if (!clearFirst && last?.output_type === "stream" && last.name === name) {
       last.text = collapseCarriageReturns(last.text + text);
       return;
     }
@@ -121,15 +110,14 @@ export class NotebookOutputRecorder {
   }
 
   #append(cell: CodeCell, output: CellOutput): void {
-    this.#outputMessageCount++;
-    if (this.#clearBeforeNextOutput) this.#clear(cell);
+    if (this.#clearBeforeNextOutput.has(cell)) this.#clear(cell);
     cell.outputs.push(output);
   }
 
   #clear(cell: CodeCell): void {
     this.#forgetDisplays(cell.outputs);
     cell.outputs = [];
-    this.#clearBeforeNextOutput = false;
+    this.#clearBeforeNextOutput.delete(cell);
   }
 
   #forgetDisplays(outputs: CellOutput[]): void {

@@ -4,6 +4,8 @@
  *
  * The Deno kernel often publishes results after it reports `idle`, so an execution only ends once
  * the shell `execute_reply` has arrived AND a quiet period has passed with no IOPub message for it.
+ * A message that comes even later still reaches its request's `onIopubMessage`, so a caller can
+ * put it in the right cell.
  */
 import { Buffer } from "node:buffer";
 import { Dealer, Subscriber } from "zeromq";
@@ -23,7 +25,10 @@ export interface ExecuteOptions {
   timeoutMs: number;
   /** After the reply, wait until no IOPub message for the request came for this long. */
   quietPeriodMs: number;
-  /** Called for every IOPub message whose parent is this request, in arrival order. */
+  /**
+   * Called for every IOPub message whose parent is this request, in arrival order, including any
+   * that arrive after the execution ended.
+   */
   onIopubMessage: (message: JupyterMessage) => void;
   /** Aborting it ends the execution with outcome `interrupted` (e.g. Ctrl-C). */
   signal?: AbortSignal;
@@ -43,6 +48,8 @@ export class KernelClient {
   readonly #shell = new Dealer({ linger: 0 });
   readonly #iopub = new Subscriber({ linger: 0 });
   readonly #pending = new Map<string, PendingRequest>();
+  /** IOPub handlers of ended executions, for messages that arrive after the quiet period. */
+  readonly #ended = new Map<string, (message: JupyterMessage) => void>();
   readonly #receiveLoops: Promise<void>[];
   readonly #kernelExited: Promise<Deno.CommandStatus>;
   #exitStatus: Deno.CommandStatus | undefined;
@@ -147,6 +154,7 @@ export class KernelClient {
         clearTimeout(timeoutTimer);
         options.signal?.removeEventListener("abort", onAbort);
         this.#pending.delete(requestId);
+        this.#ended.set(requestId, options.onIopubMessage);
         resolve(outcome);
       };
       const restartQuietPeriod = () => {
@@ -214,8 +222,10 @@ export class KernelClient {
         console.warn(`Ignored a kernel message: ${(error as Error).message}`);
         continue;
       }
-      const pending = this.#pending.get(message.parent_header.msg_id ?? "");
+      const parentId = message.parent_header.msg_id ?? "";
+      const pending = this.#pending.get(parentId);
       if (pending !== undefined) deliver(pending, message);
+      else if (socket === this.#iopub) this.#ended.get(parentId)?.(message);
     }
   }
 }

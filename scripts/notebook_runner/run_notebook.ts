@@ -201,7 +201,7 @@ async function executeCells(
       signal: context.signal,
       onIopubMessage: (message) => {
         if (message.header.msg_type === "error") sawErrorOutput = true;
-        recorder.record(message);
+        recorder.record(cell, message);
       },
     });
     result.executedCellCount++;
