@@ -1,0 +1,134 @@
+/**
+ * `deno task bench`: how fast this machine loads the cats-and-dogs images and
+ * trains the series' CNN (batch 32, Adam, binary cross-entropy) on the
+ * selected engine, at 32x32 and 64x64, and, where Debian's python3-torch is
+ * installed, the same network in PyTorch in the same run. The last line is
+ * `ratio_vs_pytorch_32px=R` (tfjs images/s over PyTorch's) when PyTorch ran.
+ *
+ * Options: --seconds N (time per measurement, default 20).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { fileURLToPath } from "node:url";
+import { selectEngine } from "../lib/engine.ts";
+import { catsDogsDir, loadImageFolder } from "../lib/image_folder.ts";
+import { buildSimpleCnn } from "../lib/model.ts";
+import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
+
+const BATCH = 32;
+
+function secondsOption(): number {
+  const at = Deno.args.indexOf("--seconds");
+  const value = at >= 0 ? Number(Deno.args[at + 1]) : 20;
+  if (!(value > 0)) throw new Error(`--seconds needs a positive number, got ${Deno.args[at + 1]}.`);
+  return value;
+}
+
+/** Training images per second of the series' CNN at `size`x`size` on random data, after 3 warm-up batches. */
+function tfjsImagesPerSecond(size: number, seconds: number): number {
+  const model = buildSimpleCnn({ imageSize: size, seed: 0 });
+  const optimizer = tf.train.adam(1e-3);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const x = tf.randomUniform([BATCH, size, size, 3]);
+  const y = tf.cast(tf.randomUniform([BATCH, 1], 0, 2, "int32"), "float32");
+  const step = () => {
+    const loss = optimizer.minimize(
+      () => weightedBinaryCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+      true,
+      variables,
+    )!;
+    loss.dataSync();
+    loss.dispose();
+  };
+  for (let i = 0; i < 3; i++) step();
+  let batches = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    step();
+    batches++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  tf.dispose([x, y]);
+  optimizer.dispose();
+  model.dispose();
+  return (batches * BATCH) / elapsed;
+}
+
+/**
+ * Python interpreters to try for PyTorch: `$PYTHON` if set, then `python3` on
+ * the PATH, then Debian's own `/usr/bin/python3` (where `apt-get install
+ * python3-torch` puts torch, even when another python3 comes first on PATH).
+ */
+function pythonCandidates(): string[] {
+  const fromEnvironment = Deno.env.get("PYTHON");
+  return fromEnvironment ? [fromEnvironment] : ["python3", "/usr/bin/python3"];
+}
+
+/** PyTorch's images per second for the same network, or the reason it could not run. */
+async function torchImagesPerSecond(
+  size: number,
+  threads: number,
+  seconds: number,
+): Promise<number | string> {
+  const script = fileURLToPath(new URL("./bench_torch.py", import.meta.url));
+  const failures: string[] = [];
+  for (const python of pythonCandidates()) {
+    let output: Deno.CommandOutput;
+    try {
+      output = await new Deno.Command(python, {
+        args: [script, String(size), String(BATCH), String(threads), String(seconds)],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+    } catch {
+      failures.push(`${python}: not found`);
+      continue;
+    }
+    const match = /torch_images_per_second=([\d.]+)/.exec(new TextDecoder().decode(output.stdout));
+    if (output.success && match) return Number(match[1]);
+    const error = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1);
+    failures.push(`${python}: ${error}`);
+  }
+  return `PyTorch is not importable (${failures.join("; ")}); install it with ` +
+    "`apt-get install python3-torch`";
+}
+
+async function benchImageLoading(): Promise<void> {
+  let dir: string;
+  try {
+    dir = catsDogsDir();
+  } catch {
+    console.log("image loading: skipped (no cats-and-dogs folder; set CATS_DOGS_DIR)");
+    return;
+  }
+  const started = performance.now();
+  const images = await loadImageFolder(dir);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(
+    `image loading: ${images.labels.length} images of ${images.height}x${images.width} from ${dir} ` +
+      `in ${seconds.toFixed(2)} s (${(images.labels.length / seconds).toFixed(0)} images/s)`,
+  );
+}
+
+const seconds = secondsOption();
+const engine = await selectEngine();
+const threads = navigator.hardwareConcurrency;
+console.log(`machine: ${threads} logical cores; ${seconds} s per measurement; batch ${BATCH}`);
+await benchImageLoading();
+
+const tfjs32 = tfjsImagesPerSecond(32, seconds);
+console.log(`tfjs ${engine.backend} 32x32: ${tfjs32.toFixed(1)} images/s`);
+const tfjs64 = tfjsImagesPerSecond(64, seconds);
+console.log(`tfjs ${engine.backend} 64x64: ${tfjs64.toFixed(1)} images/s`);
+
+const torch32 = await torchImagesPerSecond(32, threads, seconds);
+if (typeof torch32 === "string") {
+  console.log(`PyTorch: skipped, ${torch32}. No ratio line.`);
+} else {
+  console.log(`PyTorch (${threads} threads) 32x32: ${torch32.toFixed(1)} images/s`);
+  const torch64 = await torchImagesPerSecond(64, threads, seconds);
+  if (typeof torch64 === "number") {
+    console.log(`PyTorch (${threads} threads) 64x64: ${torch64.toFixed(1)} images/s`);
+    console.log(`ratio_vs_pytorch_64px=${(tfjs64 / torch64).toFixed(2)}`);
+  }
+  console.log(`ratio_vs_pytorch_32px=${(tfjs32 / torch32).toFixed(2)}`);
+}
