@@ -15,6 +15,9 @@ import {
 export { runNotebook } from "./notebook_runner/run_notebook.ts";
 export type { NotebookRunResult, RunNotebookOptions } from "./notebook_runner/run_notebook.ts";
 
+/** The signals that interrupt a run cleanly. */
+const STOP_SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
 /** Runs the command line `args`; returns the exit code (0 all ok, 1 a failure, 2 bad usage). */
 export async function main(args: string[]): Promise<number> {
   let options;
@@ -33,13 +36,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`error: ${(error as Error).message}`);
     return 2;
   }
+  // Ctrl-C, a closed terminal or a `kill` stop the current cell, write its outputs so far and
+  // stop the kernel, instead of leaving a half-run notebook and an orphaned kernel behind.
   const interruption = new AbortController();
   const onInterrupt = () => {
     console.error("\nInterrupted: stopping the current cell and writing its outputs so far.");
     interruption.abort();
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onInterrupt);
   };
-  Deno.addSignalListener("SIGINT", onInterrupt);
+  for (const signal of STOP_SIGNALS) Deno.addSignalListener(signal, onInterrupt);
   const statusLine = new StatusLine();
   const rows: SummaryRow[] = [];
   try {
@@ -68,7 +73,7 @@ export async function main(args: string[]): Promise<number> {
     }
   } finally {
     statusLine.stop();
-    Deno.removeSignalListener("SIGINT", onInterrupt);
+    for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onInterrupt);
   }
   console.log(formatSummaryTable(rows));
   const allOk = rows.length === notebookPaths.length &&

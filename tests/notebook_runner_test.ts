@@ -4,7 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { join } from "node:path";
-import { formatFailureReport } from "../scripts/notebook_runner/cell_failure.ts";
+import { formatFailureReport, stripAnsi } from "../scripts/notebook_runner/cell_failure.ts";
 import {
   collapseCarriageReturns,
   NotebookOutputRecorder,
@@ -17,7 +17,6 @@ import {
   splitLinesLikePython,
 } from "../scripts/notebook_runner/notebook_format.ts";
 import type { JupyterMessage } from "../scripts/notebook_runner/wire_protocol.ts";
-import { stripAnsi } from "../scripts/notebook_runner/cell_failure.ts";
 import { runNotebook } from "../scripts/run_notebooks.ts";
 
 const RUNNER_SCRIPT = new URL("../scripts/run_notebooks.ts", import.meta.url).pathname;

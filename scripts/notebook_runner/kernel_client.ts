@@ -39,6 +39,9 @@ interface PendingRequest {
   onIopub(message: JupyterMessage): void;
 }
 
+/** The longest delay `setTimeout` honours. */
+const MAX_TIMER_DELAY_MS = 2 ** 31 - 1;
+
 /** How often `connect` re-sends `kernel_info_request` while the kernel is not answering. */
 const KERNEL_INFO_RETRY_MS = 500;
 
@@ -130,7 +133,10 @@ export class KernelClient {
     return iopubAnswered ? reply : undefined;
   }
 
-  /** Executes `code` (see `ExecuteOptions`); never throws for kernel-side errors. */
+  /**
+   * Executes `code` (see `ExecuteOptions`). Kernel-side errors, timeouts and a dead kernel are
+   * outcomes; it rejects only if the request cannot be sent at all.
+   */
   execute(code: string, options: ExecuteOptions): Promise<ExecuteOutcome> {
     const request = this.#codec.createMessage("execute_request", {
       code,
@@ -146,8 +152,13 @@ export class KernelClient {
       let finished = false;
       let quietTimer: ReturnType<typeof setTimeout> | undefined;
       let exitDrainTimer: ReturnType<typeof setTimeout> | undefined;
-      const finish = (outcome: ExecuteOutcome) => {
-        if (finished) return;
+      // setTimeout fires at once for delays past 2^31 - 1 ms (about 24.8 days): cap it there.
+      const timeoutTimer = setTimeout(
+        () => finish({ kind: "timed-out" }),
+        Math.min(options.timeoutMs, MAX_TIMER_DELAY_MS),
+      );
+      const settle = (): boolean => {
+        if (finished) return false;
         finished = true;
         clearTimeout(quietTimer);
         clearTimeout(exitDrainTimer);
@@ -155,7 +166,10 @@ export class KernelClient {
         options.signal?.removeEventListener("abort", onAbort);
         this.#pending.delete(requestId);
         this.#ended.set(requestId, options.onIopubMessage);
-        resolve(outcome);
+        return true;
+      };
+      const finish = (outcome: ExecuteOutcome) => {
+        if (settle()) resolve(outcome);
       };
       const restartQuietPeriod = () => {
         clearTimeout(quietTimer);
@@ -175,7 +189,6 @@ export class KernelClient {
           if (reply !== undefined) restartQuietPeriod();
         },
       });
-      const timeoutTimer = setTimeout(() => finish({ kind: "timed-out" }), options.timeoutMs);
       if (options.signal?.aborted) return onAbort();
       options.signal?.addEventListener("abort", onAbort);
       // Messages the kernel sent just before dying may still be on their way: drain them first.
@@ -187,9 +200,9 @@ export class KernelClient {
         );
       });
       this.#shell.send(this.#codec.encode(request)).catch((error) => {
-        if (finished) return;
-        finish({ kind: "interrupted" });
-        reject(error);
+        if (settle()) {
+          reject(new Error(`Could not send the cell to the kernel: ${(error as Error).message}`));
+        }
       });
     });
   }

@@ -265,7 +265,7 @@ function uniqueCellId(taken: Set<string>): string {
 }
 
 /** The kernelspec `deno jupyter --install` registers. */
-export const DENO_KERNELSPEC: JsonObject = {
+const DENO_KERNELSPEC: JsonObject = {
   display_name: "Deno",
   language: "typescript",
   name: "deno",
