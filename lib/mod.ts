@@ -40,3 +40,5 @@ export * from "./plots/metric_bars.ts";
 export * from "./plots/precision_recall_curve.ts";
 export * from "./plots/roc_curve.ts";
 export * from "./cats_dogs.ts";
+export * from "./run_summary.ts";
+export * from "./prevalence.ts";
