@@ -179,7 +179,7 @@ function convGradients(c: ConvCase): tf.Tensor[] {
   return gradients;
 }
 
-Deno.test("Conv2DBackpropFilter on wasm matches cpu across strides, paddings and shapes", async () => {
+Deno.test("Conv2DBackpropFilter and Conv2DBackpropInput on wasm match cpu across strides, paddings and shapes", async () => {
   await withWasm(async () => {
     for (const c of convCases) {
       const [cpuInput, cpuFilter] = await runOn("cpu", () => convGradients(c));
@@ -198,17 +198,19 @@ Deno.test("Conv2DBackpropFilter on wasm matches cpu across strides, paddings and
   });
 });
 
-Deno.test("Conv2DBackpropFilter on wasm leaves its inputs alive and leaks no tensor", async () => {
+Deno.test("the conv gradient kernels on wasm leave their inputs alive and leak no tensor", async () => {
   await withWasm(() => {
     const x = tf.tensor4d(randomValues(2 * 6 * 6 * 3, 4), [2, 6, 6, 3]);
     const filter = tf.tensor4d(randomValues(3 * 3 * 3 * 4, 5), [3, 3, 3, 4]);
     const bias = tf.zeros([4]);
     const before = tf.memory().numTensors;
     // The output gradient is used again (for the bias) after the filter gradient: it must survive.
-    const gradients = tf.grads((kernel, offset) =>
-      tf.sum(tf.tanh(tf.add(tf.conv2d(x, kernel as tf.Tensor4D, 1, "valid"), offset)))
-    )([filter, bias]);
-    assert.deepEqual(gradients.map((g) => g.shape), [[3, 3, 3, 4], [4]]);
+    const gradients = tf.grads((input, kernel, offset) =>
+      tf.sum(
+        tf.tanh(tf.add(tf.conv2d(input as tf.Tensor4D, kernel as tf.Tensor4D, 1, "valid"), offset)),
+      )
+    )([x, filter, bias]);
+    assert.deepEqual(gradients.map((g) => g.shape), [[2, 6, 6, 3], [3, 3, 3, 4], [4]]);
     assert.ok(gradients.every((g) => Array.from(g.dataSync()).every(Number.isFinite)));
     tf.dispose(gradients);
     assert.equal(tf.memory().numTensors, before);
@@ -221,6 +223,19 @@ Deno.test("registerWasmTrainingKernels is idempotent", () => {
   registerWasmTrainingKernels();
   registerWasmTrainingKernels();
   assert.ok(tf.getKernel(tf.Conv2DBackpropFilter, "wasm") !== undefined);
+});
+
+Deno.test("registerWasmTrainingKernels replaces wasm's own Conv2DBackpropInput", async () => {
+  await withWasm(async () => {
+    const dy = tf.ones([1, 3, 3, 1]) as tf.Tensor4D;
+    const filter = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
+    const info = await tf.profile(() => tf.conv2dTranspose(dy, filter, [1, 3, 3, 1], 1, "same"));
+    tf.dispose([dy, filter, info.result as tf.Tensor]);
+    const kernelsRun = info.kernels.map((kernel) => kernel.name);
+    // The replacement runs as a Conv2D on the turned filter, not as wasm's scalar loop.
+    assert.ok(kernelsRun.includes("Conv2DBackpropInput"), kernelsRun.join(", "));
+    assert.ok(kernelsRun.includes("Conv2D"), kernelsRun.join(", "));
+  });
 });
 
 /** The series' CNN (smallest input its three conv+pool stages accept), dropout seeded for repeatability. */

@@ -8,6 +8,7 @@
  * by `s`. That runs on wasm's XNNPACK `Conv2D` kernel instead of a JS loop.
  */
 import * as tf from "@tensorflow/tfjs";
+import { borrowTensor4D } from "./borrow_tensor.ts";
 
 type Conv2DBackpropFilterAttrs = {
   strides: [number, number] | number;
@@ -16,16 +17,6 @@ type Conv2DBackpropFilterAttrs = {
   dimRoundingMode?: "floor" | "round" | "ceil";
   filterShape: [number, number, number, number];
 };
-
-/**
- * Wraps a kernel input as a Tensor of the current tidy scope that holds its own
- * reference to the data, so disposing it leaves the caller's tensor intact.
- */
-function borrowTensor4D(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor4D {
-  const tensor = tf.engine().makeTensorFromTensorInfo(info, backend) as tf.Tensor4D;
-  backend.incRef(info.dataId);
-  return tensor;
-}
 
 /**
  * Gradient of `conv2d(x, filter)` with respect to `filter`, given `x` and the
