@@ -42,3 +42,5 @@ export * from "./plots/roc_curve.ts";
 export * from "./cats_dogs.ts";
 export * from "./run_summary.ts";
 export * from "./prevalence.ts";
+export * from "./repeated_runs.ts";
+export * from "./score_on_sets.ts";
