@@ -238,6 +238,98 @@ Deno.test("registerWasmTrainingKernels replaces wasm's own Conv2DBackpropInput",
   });
 });
 
+interface PoolCase {
+  shape: [number, number, number, number];
+  filterSize: number | [number, number];
+  strides: number | [number, number];
+  pad: "same" | "valid";
+}
+
+const poolCases: PoolCase[] = [];
+for (const pad of ["same", "valid"] as const) {
+  poolCases.push(
+    { shape: [2, 8, 8, 3], filterSize: 2, strides: 2, pad },
+    { shape: [3, 7, 9, 4], filterSize: 2, strides: 2, pad },
+    { shape: [2, 9, 6, 2], filterSize: [3, 2], strides: [2, 1], pad },
+    { shape: [1, 7, 7, 5], filterSize: 3, strides: 1, pad },
+    { shape: [2, 10, 7, 3], filterSize: 3, strides: 2, pad },
+  );
+}
+
+/** Input gradients of sum(maxPool(x) * weights); x is ReLU'd so windows of zeros test ties. */
+function maxPoolGradient(c: PoolCase): tf.Tensor[] {
+  const size = c.shape.reduce((a, b) => a * b);
+  const x = tf.tensor4d(randomValues(size, 21).map((v) => Math.max(0, v)), c.shape);
+  const pool = (input: tf.Tensor4D) => tf.maxPool(input, c.filterSize, c.strides, c.pad);
+  const outShape = tf.tidy(() => pool(x).shape);
+  const dy = tf.tensor4d(randomValues(outShape.reduce((a, b) => a * b), 22), outShape);
+  const [gradient] = tf.grads((input) => tf.sum(tf.mul(pool(input as tf.Tensor4D), dy)))([x]);
+  tf.dispose([x, dy]);
+  return [gradient];
+}
+
+Deno.test("MaxPoolGrad on wasm matches cpu across window sizes, strides, paddings and ties", async () => {
+  await withWasm(async () => {
+    for (const c of poolCases) {
+      const [onCpu] = await runOn("cpu", () => maxPoolGradient(c));
+      const [onWasm] = await runOn("wasm", () => maxPoolGradient(c));
+      const error = maxAbsDifference(onWasm, onCpu);
+      assert.ok(
+        error <= tolerance,
+        `max-pool gradient differs by ${error} for ${JSON.stringify(c)}`,
+      );
+    }
+  });
+});
+
+/** Products of every transposition, for single matrices, batch-of-one and real batches. */
+function matrixProducts(): tf.Tensor[] {
+  const a2 = tf.tensor2d(randomValues(5 * 7, 31), [5, 7]);
+  const b2 = tf.tensor2d(randomValues(7 * 4, 32), [7, 4]);
+  const a3 = tf.tensor3d(randomValues(3 * 5 * 7, 33), [3, 5, 7]);
+  const b3 = tf.tensor3d(randomValues(3 * 7 * 4, 34), [3, 7, 4]);
+  const results: tf.Tensor[] = [];
+  for (const transposeA of [false, true]) {
+    for (const transposeB of [false, true]) {
+      const a = transposeA ? a2.transpose() : a2;
+      const b = transposeB ? b2.transpose() : b2;
+      results.push(tf.matMul(a, b, transposeA, transposeB));
+      results.push(tf.matMul(a.expandDims(0), b.expandDims(0), transposeA, transposeB));
+      const a3t = transposeA ? a3.transpose([0, 2, 1]) : a3;
+      const b3t = transposeB ? b3.transpose([0, 2, 1]) : b3;
+      results.push(tf.matMul(a3t, b3t, transposeA, transposeB));
+    }
+  }
+  const gradients = tf.grads((a, b) => tf.sum(tf.tanh(tf.matMul(a, b))))([a2, b2]);
+  tf.dispose([a2, b2, a3, b3]);
+  return [...results, ...gradients];
+}
+
+Deno.test("BatchMatMul on wasm matches cpu with and without transposed operands", async () => {
+  await withWasm(async () => {
+    const onCpu = await runOn("cpu", matrixProducts);
+    const onWasm = await runOn("wasm", matrixProducts);
+    onCpu.forEach((expected, index) => {
+      const error = maxAbsDifference(onWasm[index], expected);
+      assert.ok(error <= tolerance, `product ${index} differs by ${error}`);
+    });
+  });
+});
+
+Deno.test("the matrix-product wrapper leaks no tensor and frees its transposed copies", async () => {
+  await withWasm(() => {
+    const a = tf.tensor2d(randomValues(6 * 4, 41), [6, 4]);
+    const b = tf.tensor2d(randomValues(6 * 3, 42), [6, 3]);
+    const before = tf.memory().numTensors;
+    const product = tf.matMul(a, b, true, false);
+    assert.deepEqual(product.shape, [4, 3]);
+    product.dispose();
+    assert.equal(tf.memory().numTensors, before);
+    assert.equal(a.dataSync().length, 24, "the input was freed by the kernel");
+    tf.dispose([a, b]);
+  });
+});
+
 /** The series' CNN (smallest input its three conv+pool stages accept), dropout seeded for repeatability. */
 function seriesCnn(size: number): tf.Sequential {
   const model = tf.sequential();

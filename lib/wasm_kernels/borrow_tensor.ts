@@ -8,8 +8,13 @@ import * as tf from "@tensorflow/tfjs";
  * Wraps a kernel input as a Tensor of the current tidy scope that holds its own
  * reference to the data, so disposing it leaves the caller's tensor intact.
  */
-export function borrowTensor4D(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor4D {
-  const tensor = tf.engine().makeTensorFromTensorInfo(info, backend) as tf.Tensor4D;
+export function borrowTensor(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor {
+  const tensor = tf.engine().makeTensorFromTensorInfo(info, backend);
   backend.incRef(info.dataId);
   return tensor;
+}
+
+/** {@link borrowTensor} for a 4-D input. */
+export function borrowTensor4D(info: tf.TensorInfo, backend: tf.KernelBackend): tf.Tensor4D {
+  return borrowTensor(info, backend) as tf.Tensor4D;
 }

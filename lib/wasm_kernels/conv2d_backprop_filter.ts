@@ -2,10 +2,14 @@
  * `Conv2DBackpropFilter` for the tfjs `wasm` backend, which ships without it
  * (so no convolutional network can train on wasm out of the box).
  *
- * The filter gradient of a stride-`s` convolution is itself a convolution:
- * swap the batch and channel axes of the (padded) input and of the output
- * gradient, then convolve the first with the second used as a filter dilated
- * by `s`. That runs on wasm's XNNPACK `Conv2D` kernel instead of a JS loop.
+ * The filter gradient is one matrix product (im2col): row (i, j, c) of the
+ * patch matrix holds input channel c at filter offset (i, j) for every output
+ * position, and multiplying it by the output gradient (positions x output
+ * channels) sums over batch and positions at once. That runs on wasm's
+ * XNNPACK matrix product (through the BatchMatMul wrapper). Measured on the
+ * series' CNN it is twice as fast as the equivalent convolution (input and
+ * gradient with batch and channel axes swapped) for the 3-channel first layer
+ * and as fast for the others.
  */
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./borrow_tensor.ts";
@@ -54,23 +58,32 @@ export function conv2dBackpropFilter(
       [left, Math.max(0, neededWidth - inWidth - left)],
       [0, 0],
     ]);
-    const inputAsBatchOfChannels = tf.transpose(xPadded, [3, 1, 2, 0]);
-    const outputGradAsFilter = tf.transpose(dyNhwc, [1, 2, 0, 3]);
-    const gradient = tf.conv2d(
-      inputAsBatchOfChannels,
-      outputGradAsFilter,
-      1,
-      "valid",
-      "NHWC",
-      [convInfo.strideHeight, convInfo.strideWidth],
-    );
-    const cropped = tf.slice(gradient, [0, 0, 0, 0], [
-      inChannels,
-      filterHeight,
-      filterWidth,
-      outChannels,
-    ]);
-    return tf.transpose(cropped, [1, 2, 0, 3]);
+    const { strideHeight, strideWidth } = convInfo;
+    const batch = xNhwc.shape[0];
+    const positions = batch * outHeight * outWidth;
+    const inputByChannel = tf.transpose(xPadded, [3, 0, 1, 2]);
+    const patchRows: tf.Tensor[] = [];
+    for (let row = 0; row < filterHeight; row++) {
+      for (let column = 0; column < filterWidth; column++) {
+        const window = strideHeight === 1 && strideWidth === 1
+          ? tf.slice(inputByChannel, [0, 0, row, column], [
+            inChannels,
+            batch,
+            outHeight,
+            outWidth,
+          ])
+          : tf.stridedSlice(inputByChannel, [0, 0, row, column], [
+            inChannels,
+            batch,
+            row + (outHeight - 1) * strideHeight + 1,
+            column + (outWidth - 1) * strideWidth + 1,
+          ], [1, 1, strideHeight, strideWidth]);
+        patchRows.push(tf.reshape(window, [inChannels, positions]));
+      }
+    }
+    const patches = tf.concat(patchRows, 0);
+    const gradient = tf.matMul(patches, tf.reshape(dyNhwc, [positions, outChannels]));
+    return tf.reshape(gradient, attrs.filterShape);
   });
 }
 
