@@ -3,13 +3,16 @@
  * the fastest one that really works here, with a sentence saying why.
  *
  * Order: tfjs-node-gpu, tfjs-node (only when the user installed them), WebGPU
- * on a real (not software) adapter, wasm (with the training kernels it lacks),
- * cpu. `TFJS_BACKEND` or `options.backend` forces one of them.
+ * on a real (not software) adapter, wasm (multi-threaded, with the training
+ * kernels it lacks or runs slowly), cpu. `TFJS_BACKEND` or `options.backend`
+ * forces one of them; `TFJS_WASM_THREADS` sets wasm's thread count (default:
+ * one per logical core, at most 8).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { maxWasmThreads, startThreadedWasm, threadedWasmBlocker } from "./wasm_threads.ts";
 
 /** The engines `selectEngine` knows, fastest first, plus `auto` (the default). */
 export const engineNames = [
@@ -53,7 +56,8 @@ interface Selection {
 }
 
 let current: Selection | undefined;
-let wasmPathsSet = false;
+/** The wasm backend's one initialisation per process (threaded or not), and its note. */
+let wasmStart: Promise<Attempt> | undefined;
 
 /**
  * Chooses, initialises and activates the tfjs backend, printing the choice and
@@ -190,37 +194,85 @@ async function tryWebGpu(forced: boolean): Promise<Attempt> {
   return await activate("webgpu", `WebGPU on ${description || "an unnamed adapter"}`);
 }
 
-/** The wasm backend, its binaries found from any working directory, training kernels added. */
+/**
+ * The wasm backend, its binaries found from any working directory, training
+ * kernels added, on as many threads as wanted and possible. It is initialised
+ * once per process (a later TFJS_WASM_THREADS is checked but has no effect);
+ * later calls only re-activate it.
+ */
 async function tryWasm(): Promise<Attempt> {
+  const wanted = wasmThreadsWanted();
+  wasmStart ??= startWasm(wanted);
+  const started = await wasmStart;
+  return started.ok ? await activate("wasm", started.note) : started;
+}
+
+/** Initialises the wasm backend: the threaded build when more than one thread is wanted and it can run. */
+async function startWasm(wanted: { threads: number; why: string }): Promise<Attempt> {
   const wasm = await import("@tensorflow/tfjs-backend-wasm");
-  if (!wasmPathsSet) {
-    const directory = wasmBinaryDirectory();
-    if (directory !== undefined) wasm.setWasmPaths(directory);
-    wasmPathsSet = true;
-  }
   registerWasmTrainingKernels();
+  const directory = wasmBinaryDirectory();
+  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
+  let oneThreadBecause = wanted.why;
+  if (wanted.threads > 1) {
+    const blocker = simd ? threadedWasmBlocker(directory?.href) : "this runtime has no wasm SIMD";
+    if (blocker === undefined) {
+      const start = await startThreadedWasm(wasm, directory!.href, wanted.threads);
+      if (!start.ok) {
+        return {
+          ok: false,
+          why: `its threaded build failed to start (${start.why}); TFJS_WASM_THREADS=1 avoids it`,
+        };
+      }
+      const threads = `${start.threads} thread${start.threads === 1 ? "" : "s"}`;
+      return { ok: true, tfBackend: "wasm", note: `WebAssembly, ${threads} (${wanted.why}), SIMD` };
+    }
+    oneThreadBecause = blocker;
+  }
+  if (directory !== undefined) wasm.setWasmPaths(fileURLToPath(directory));
   const attempt = await activate("wasm", "WebAssembly");
   if (!attempt.ok) return attempt;
-  const simd = await tf.env().getAsync("WASM_HAS_SIMD_SUPPORT");
   const threads = wasm.getThreadsCount();
   return {
     ...attempt,
-    note: `WebAssembly, ${threads} thread${threads === 1 ? "" : "s"}${simd ? ", SIMD" : ""}`,
+    note: `WebAssembly, ${threads} thread${threads === 1 ? "" : "s"} (${oneThreadBecause})${
+      simd ? ", SIMD" : ""
+    }`,
+  };
+}
+
+/** How many wasm threads to use and why: `TFJS_WASM_THREADS`, else one per logical core (at most 8). */
+function wasmThreadsWanted(): { threads: number; why: string } {
+  const raw = readEnv("TFJS_WASM_THREADS");
+  if (raw !== undefined && raw.trim() !== "") {
+    const threads = Number(raw);
+    if (!(Number.isInteger(threads) && threads >= 1 && threads <= maxWasmThreads)) {
+      throw new Error(
+        `TFJS_WASM_THREADS="${raw}" is not a thread count. Fix: set it to a whole number from 1 ` +
+          `to ${maxWasmThreads}, or leave it unset to use one thread per logical core.`,
+      );
+    }
+    return { threads, why: `TFJS_WASM_THREADS=${threads}` };
+  }
+  const cores = navigator.hardwareConcurrency;
+  return {
+    threads: Math.max(1, Math.min(cores, maxWasmThreads)),
+    why: `${cores} logical core${cores === 1 ? "" : "s"}`,
   };
 }
 
 /**
  * The folder holding the wasm backend's .wasm files (next to its JS entry
- * point), as a path ending in "/", so they load whatever the working directory
- * (the Jupyter kernel runs in notebooks/). Undefined when the package is not
- * in a local node_modules: the backend then finds them itself. Errors with the
- * fix if they are missing.
+ * point), as a file URL ending in "/", so they load whatever the working
+ * directory (the Jupyter kernel runs in notebooks/). Undefined when the
+ * package is not in a local node_modules: the backend then finds them itself
+ * (on one thread). Errors with the fix if they are missing.
  */
-function wasmBinaryDirectory(): string | undefined {
+function wasmBinaryDirectory(): URL | undefined {
   const entryPoint = import.meta.resolve("@tensorflow/tfjs-backend-wasm");
   if (!entryPoint.startsWith("file:")) return undefined;
-  const directory = fileURLToPath(new URL(".", entryPoint));
-  const binary = `${directory}tfjs-backend-wasm.wasm`;
+  const directory = new URL(".", entryPoint);
+  const binary = fileURLToPath(new URL("tfjs-backend-wasm.wasm", directory));
   if (!existsSync(binary)) {
     throw new Error(
       `The wasm backend's binary ${binary} is missing. Fix: run "deno install" in the project.`,
