@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { assert } from "./assert.ts";
 import { writeCatsDogsFixture } from "./fixtures/cats_dogs.ts";
+import { writeCoil2000Fixture } from "./fixtures/coil2000.ts";
 import { runNotebook } from "../scripts/notebook_runner/run_notebook.ts";
 
 const notebooksDir = fileURLToPath(new URL("../notebooks/", import.meta.url));
@@ -18,6 +19,7 @@ const notebooks = [...Deno.readDirSync(notebooksDir)]
 
 const fixtureDir = Deno.makeTempDirSync({ prefix: "notebooks-test-" });
 const catsDogs = writeCatsDogsFixture(join(fixtureDir, "cats_dogs"));
+const coil2000 = writeCoil2000Fixture(join(fixtureDir, "coil2000"));
 
 for (const name of notebooks) {
   Deno.test({
@@ -30,7 +32,12 @@ for (const name of notebooks) {
       const result = await runNotebook(source, {
         outputPath: join(fixtureDir, name),
         timeoutSeconds: 300,
-        env: { PROFILE: "quick", CATS_DOGS_DIR: catsDogs, TFJS_BACKEND: "wasm" },
+        env: {
+          PROFILE: "quick",
+          CATS_DOGS_DIR: catsDogs,
+          COIL2000_DIR: coil2000,
+          TFJS_BACKEND: "wasm",
+        },
       });
       const report = result.failures.map((failure) => JSON.stringify(failure)).join("\n");
       assert(result.ok, `${name} failed:\n${report}`);
