@@ -330,6 +330,35 @@ Deno.test("the matrix-product wrapper leaks no tensor and frees its transposed c
   });
 });
 
+/** Sums over leading, inner, mixed, negative and all axes, with and without keepDims. */
+function sums(): tf.Tensor[] {
+  const x = tf.tensor4d(randomValues(3 * 5 * 4 * 6, 51), [3, 5, 4, 6]);
+  const axesList: Array<number | number[]> = [0, [0, 1], [1, 0, 2], [0, 1, 2, 3], 3, [1, 2], -1, [
+    0,
+    2,
+  ]];
+  const results = axesList.flatMap((axes) => [tf.sum(x, axes), tf.sum(x, axes, true)]);
+  // The bias gradient of a conv layer: the sum of dy over batch, rows and columns.
+  const bias = tf.zeros([6]);
+  const [biasGradient] = tf.grads((b) => tf.sum(tf.square(tf.add(x, b))))([bias]);
+  tf.dispose([x, bias]);
+  return [...results, biasGradient];
+}
+
+Deno.test("Sum on wasm matches cpu over leading and other axes, with and without keepDims", async () => {
+  await withWasm(async () => {
+    const onCpu = await runOn("cpu", sums);
+    const onWasm = await runOn("wasm", sums);
+    const shapes = await runOn("wasm", () => sums().map((t) => tf.tensor1d(t.shape)));
+    const cpuShapes = await runOn("cpu", () => sums().map((t) => tf.tensor1d(t.shape)));
+    shapes.forEach((shape, index) => assert.deepEqual(shape, cpuShapes[index], `shape ${index}`));
+    onCpu.forEach((expected, index) => {
+      const error = maxAbsDifference(onWasm[index], expected);
+      assert.ok(error <= tolerance, `sum ${index} differs by ${error}`);
+    });
+  });
+});
+
 /** The series' CNN (smallest input its three conv+pool stages accept), dropout seeded for repeatability. */
 function seriesCnn(size: number): tf.Sequential {
   const model = tf.sequential();

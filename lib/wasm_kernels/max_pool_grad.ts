@@ -9,6 +9,7 @@
  * output gradient there. Overlapping windows accumulate.
  */
 import * as tf from "@tensorflow/tfjs";
+import { writeHeapOutput } from "./wasm_heap.ts";
 
 type MaxPoolGradAttrs = {
   filterSize: [number, number] | number;
@@ -16,12 +17,6 @@ type MaxPoolGradAttrs = {
   pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
   dimRoundingMode?: "floor" | "round" | "ceil";
 };
-
-/** The part of the wasm backend this kernel uses: outputs and views of tensors on its heap. */
-interface WasmHeapBackend {
-  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
 
 /** Writes the input gradient `dx` of `maxPool(x)` given its output gradient `dy`. */
 export function maxPoolGradInto(
@@ -84,15 +79,11 @@ export const maxPoolGradConfig: tf.KernelConfig = {
       pad,
       dimRoundingMode,
     );
-    const heap = backend as unknown as WasmHeapBackend;
-    const dx = heap.makeOutput(input.shape, "float32");
-    // Views are taken after allocating the output: allocation may grow (and move) the heap.
-    maxPoolGradInto(
-      heap.typedArrayFromHeap(input),
-      heap.typedArrayFromHeap(dy),
-      heap.typedArrayFromHeap(dx),
-      info,
+    return writeHeapOutput(
+      backend as tf.KernelBackend,
+      input.shape,
+      [input, dy],
+      (dx, x, dyValues) => maxPoolGradInto(x, dyValues, dx, info),
     );
-    return dx;
   },
 };

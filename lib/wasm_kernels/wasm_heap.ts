@@ -1,0 +1,42 @@
+/**
+ * Direct access to the tfjs `wasm` backend's heap, for kernels whose work is
+ * a simple pass over memory that wasm's own kernels do in several slower
+ * steps (gathering patches, scanning pooling windows, summing rows).
+ */
+import * as tf from "@tensorflow/tfjs";
+
+/** The part of the wasm backend these kernels use: outputs and views of tensors on its heap. */
+interface WasmHeapBackend {
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
+/**
+ * A new float32 kernel output of shape `shape` on the wasm heap, whose values
+ * `write` sets, given views of the output and of `inputs` (taken after
+ * allocating: allocation may grow and move the heap).
+ */
+export function writeHeapOutput(
+  backend: tf.KernelBackend,
+  shape: number[],
+  inputs: tf.TensorInfo[],
+  write: (output: Float32Array, ...inputs: Float32Array[]) => void,
+): tf.TensorInfo {
+  const heap = backend as unknown as WasmHeapBackend;
+  const output = heap.makeOutput(shape, "float32");
+  write(heap.typedArrayFromHeap(output), ...inputs.map((info) => heap.typedArrayFromHeap(info)));
+  return output;
+}
+
+/** {@link writeHeapOutput} as a Tensor owned by the current tidy scope, for composite kernels. */
+export function writeHeapTensor(
+  backend: tf.KernelBackend,
+  shape: number[],
+  inputs: tf.TensorInfo[],
+  write: (output: Float32Array, ...inputs: Float32Array[]) => void,
+): tf.Tensor {
+  return tf.engine().makeTensorFromTensorInfo(
+    writeHeapOutput(backend, shape, inputs, write),
+    backend,
+  );
+}
