@@ -7,10 +7,12 @@
  * output gradient, dilated by `s` (zeros between its rows and columns) and
  * padded by the filter size minus the forward padding, convolved with the
  * filter turned by 180 degrees and with its in/out channel axes swapped. That
- * runs on wasm's XNNPACK `Conv2D` kernel (SIMD, threaded when threads are on).
+ * runs on wasm's XNNPACK `Conv2D` kernel (SIMD, threaded when threads are on),
+ * which pads by itself; the turned filter is written in one pass on the heap.
  */
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./borrow_tensor.ts";
+import { writeHeapTensor } from "./wasm_heap.ts";
 
 type Conv2DBackpropInputAttrs = {
   strides: [number, number] | number;
@@ -40,34 +42,47 @@ function dilate(x: tf.Tensor4D, axis: 1 | 2, stride: number): tf.Tensor4D {
   return tf.slice(tf.reshape(interleaved, size) as tf.Tensor4D, [0, 0, 0, 0], end);
 }
 
-/** Adds `before`/`after` zero rows (axis 1) or columns (axis 2); negative amounts crop instead. */
-function padOrCrop(x: tf.Tensor4D, axis: 1 | 2, before: number, after: number): tf.Tensor4D {
+/** Removes `-before`/`-after` rows (axis 1) or columns (axis 2) where those amounts are negative. */
+function cropNegative(x: tf.Tensor4D, axis: 1 | 2, before: number, after: number): tf.Tensor4D {
   const cropBefore = Math.max(0, -before);
   const cropAfter = Math.max(0, -after);
-  let result = x;
-  if (cropBefore > 0 || cropAfter > 0) {
-    const begin = [0, 0, 0, 0];
-    const size = [...x.shape];
-    begin[axis] = cropBefore;
-    size[axis] -= cropBefore + cropAfter;
-    result = tf.slice(result, begin, size);
+  if (cropBefore === 0 && cropAfter === 0) return x;
+  const begin = [0, 0, 0, 0];
+  const size = [...x.shape];
+  begin[axis] = cropBefore;
+  size[axis] -= cropBefore + cropAfter;
+  return tf.slice(x, begin, size);
+}
+
+/** Writes `filter` ([h, w, in, out]) turned by 180 degrees with in/out swapped: [h, w, out, in]. */
+export function writeTurnedFilter(
+  turned: Float32Array,
+  filter: Float32Array,
+  [height, width, inChannels, outChannels]: number[],
+): void {
+  for (let i = 0; i < height; i++) {
+    for (let j = 0; j < width; j++) {
+      const sourceAt = ((height - 1 - i) * width + (width - 1 - j)) * inChannels * outChannels;
+      const targetAt = (i * width + j) * outChannels * inChannels;
+      for (let c = 0; c < inChannels; c++) {
+        for (let o = 0; o < outChannels; o++) {
+          turned[targetAt + o * inChannels + c] = filter[sourceAt + c * outChannels + o];
+        }
+      }
+    }
   }
-  if (before > 0 || after > 0) {
-    const padding: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
-    padding[axis] = [Math.max(0, before), Math.max(0, after)];
-    result = tf.pad(result, padding);
-  }
-  return result;
 }
 
 /**
  * Gradient of `conv2d(x, filter)` with respect to `x`, given the output
- * gradient `dy` and `filter`; returns a tensor of shape `attrs.inputShape`.
+ * gradient `dy` and `filter` on the wasm `backend`; returns a tensor of shape
+ * `attrs.inputShape`.
  */
 export function conv2dBackpropInput(
   dy: tf.Tensor4D,
   filter: tf.Tensor4D,
   attrs: Conv2DBackpropInputAttrs,
+  backend: tf.KernelBackend,
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const channelsFirst = attrs.dataFormat === "NCHW";
@@ -91,21 +106,28 @@ export function conv2dBackpropInput(
     const [, outHeight, outWidth] = dyNhwc.shape;
     const { top, left } = convInfo.padInfo;
     const { strideHeight, strideWidth } = convInfo;
-    let spread = dilate(dilate(dyNhwc, 1, strideHeight), 2, strideWidth);
-    spread = padOrCrop(
-      spread,
-      1,
-      filterHeight - 1 - top,
-      inHeight + top - (outHeight - 1) * strideHeight - 1,
-    );
-    spread = padOrCrop(
-      spread,
+    const padTop = filterHeight - 1 - top;
+    const padBottom = inHeight + top - (outHeight - 1) * strideHeight - 1;
+    const padLeft = filterWidth - 1 - left;
+    const padRight = inWidth + left - (outWidth - 1) * strideWidth - 1;
+    const spread = cropNegative(
+      cropNegative(dilate(dilate(dyNhwc, 1, strideHeight), 2, strideWidth), 1, padTop, padBottom),
       2,
-      filterWidth - 1 - left,
-      inWidth + left - (outWidth - 1) * strideWidth - 1,
+      padLeft,
+      padRight,
     );
-    const turnedFilter = tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]);
-    const dx = tf.conv2d(spread, turnedFilter as tf.Tensor4D, 1, "valid");
+    const turnedFilter = writeHeapTensor(
+      backend,
+      [filterHeight, filterWidth, filter.shape[3], filter.shape[2]],
+      [filter],
+      (turned, values) => writeTurnedFilter(turned, values, filter.shape),
+    ) as tf.Tensor4D;
+    const dx = tf.conv2d(spread, turnedFilter, 1, [
+      [0, 0],
+      [Math.max(0, padTop), Math.max(0, padBottom)],
+      [Math.max(0, padLeft), Math.max(0, padRight)],
+      [0, 0],
+    ]);
     return channelsFirst ? tf.transpose(dx, [0, 3, 1, 2]) : dx;
   });
 }
@@ -121,6 +143,7 @@ export const conv2dBackpropInputConfig: tf.KernelConfig = {
         borrowTensor4D(dy, backend as tf.KernelBackend),
         borrowTensor4D(filter, backend as tf.KernelBackend),
         attrs as unknown as Conv2DBackpropInputAttrs,
+        backend as tf.KernelBackend,
       )
     );
   },
