@@ -33,6 +33,8 @@ export interface EngineChoice {
   backend: string;
   /** One sentence per engine tried, ending with the one chosen. */
   reason: string;
+  /** CPU threads the engine computes with: wasm's thread count, 1 for cpu; undefined otherwise. */
+  threads?: number;
 }
 
 /** Options of `selectEngine`. */
@@ -43,7 +45,9 @@ export interface SelectEngineOptions {
   log?: (line: string) => void;
 }
 
-type Attempt = { ok: true; tfBackend: string; note: string } | { ok: false; why: string };
+type Attempt =
+  | { ok: true; tfBackend: string; note: string; threads?: number }
+  | { ok: false; why: string };
 
 interface Forced {
   name: EngineName;
@@ -73,7 +77,7 @@ export async function selectEngine(options: SelectEngineOptions = {}): Promise<E
   if (current !== undefined && (request === undefined || request === current.request)) {
     const cached = await current.choice;
     if (tf.getBackend() !== cached.tfBackend) await tf.setBackend(cached.tfBackend);
-    return { backend: cached.backend, reason: cached.reason };
+    return publicChoice(cached);
   }
   const previous = current;
   const log = options.log ?? console.log;
@@ -82,11 +86,17 @@ export async function selectEngine(options: SelectEngineOptions = {}): Promise<E
   try {
     const chosen = await selection.choice;
     log(`TensorFlow.js engine: ${chosen.backend}. ${chosen.reason}`);
-    return { backend: chosen.backend, reason: chosen.reason };
+    return publicChoice(chosen);
   } catch (error) {
     if (current === selection) current = previous;
     throw error;
   }
+}
+
+/** The choice as callers see it (without tfjs's own backend name). */
+function publicChoice(choice: EngineChoice): EngineChoice {
+  const { backend, reason, threads } = choice;
+  return threads === undefined ? { backend, reason } : { backend, reason, threads };
 }
 
 /** The engine forced by `options.backend` or `TFJS_BACKEND`, validated; undefined if none. */
@@ -134,6 +144,7 @@ async function choose(
     return {
       backend: request,
       tfBackend: attempt.tfBackend,
+      threads: attempt.threads,
       reason: `Forced by ${forced.source}=${request}: ${attempt.note}.`,
     };
   }
@@ -142,7 +153,7 @@ async function choose(
     const attempt = await attemptEngine();
     if (attempt.ok) {
       const reason = [...skipped, `${name} chosen: ${attempt.note}.`].join(" ");
-      return { backend: name, tfBackend: attempt.tfBackend, reason };
+      return { backend: name, tfBackend: attempt.tfBackend, reason, threads: attempt.threads };
     }
     skipped.push(`${name} skipped: ${attempt.why}.`);
   }
@@ -204,7 +215,9 @@ async function tryWasm(): Promise<Attempt> {
   const wanted = wasmThreadsWanted();
   wasmStart ??= startWasm(wanted);
   const started = await wasmStart;
-  return started.ok ? await activate("wasm", started.note) : started;
+  if (!started.ok) return started;
+  const attempt = await activate("wasm", started.note);
+  return attempt.ok ? { ...attempt, threads: started.threads } : attempt;
 }
 
 /** Initialises the wasm backend: the threaded build when more than one thread is wanted and it can run. */
@@ -225,7 +238,12 @@ async function startWasm(wanted: { threads: number; why: string }): Promise<Atte
         };
       }
       const threads = `${start.threads} thread${start.threads === 1 ? "" : "s"}`;
-      return { ok: true, tfBackend: "wasm", note: `WebAssembly, ${threads} (${wanted.why}), SIMD` };
+      return {
+        ok: true,
+        tfBackend: "wasm",
+        note: `WebAssembly, ${threads} (${wanted.why}), SIMD`,
+        threads: start.threads,
+      };
     }
     oneThreadBecause = blocker;
   }
@@ -235,6 +253,7 @@ async function startWasm(wanted: { threads: number; why: string }): Promise<Atte
   const threads = wasm.getThreadsCount();
   return {
     ...attempt,
+    threads,
     note: `WebAssembly, ${threads} thread${threads === 1 ? "" : "s"} (${oneThreadBecause})${
       simd ? ", SIMD" : ""
     }`,
@@ -283,7 +302,8 @@ function wasmBinaryDirectory(): URL | undefined {
 
 /** The plain JavaScript backend: always works, slowest. */
 async function tryCpu(): Promise<Attempt> {
-  return await activate("cpu", "plain JavaScript, slow for convolutions");
+  const attempt = await activate("cpu", "plain JavaScript, slow for convolutions");
+  return attempt.ok ? { ...attempt, threads: 1 } : attempt;
 }
 
 /** Activates a registered tfjs backend, reporting failure instead of throwing. */

@@ -5,7 +5,12 @@
  * installed, the same network in PyTorch in the same run. The last line is
  * `ratio_vs_pytorch_32px=R` (tfjs images/s over PyTorch's) when PyTorch ran.
  *
- * Options: --seconds N (time per measurement, default 20).
+ * The machine line gives the 1-minute load average: other processes competing
+ * for the cores slow both engines (PyTorch's threads more), so compare ratios
+ * of one run, and absolute numbers only between runs on an idle machine.
+ *
+ * Options: --seconds N (time per measurement, default 20). TFJS_WASM_THREADS
+ * sets the wasm engine's thread count (default: one per logical core).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
@@ -112,13 +117,22 @@ async function benchImageLoading(): Promise<void> {
 const seconds = secondsOption();
 const engine = await selectEngine();
 const threads = navigator.hardwareConcurrency;
-console.log(`machine: ${threads} logical cores; ${seconds} s per measurement; batch ${BATCH}`);
+const [load] = Deno.loadavg();
+console.log(
+  `machine: ${threads} logical cores, load average ${load.toFixed(2)}; ${seconds} s per ` +
+    `measurement; batch ${BATCH}`,
+);
+const tfjsLabel = `tfjs ${engine.backend}${
+  engine.threads === undefined
+    ? ""
+    : ` (${engine.threads} thread${engine.threads === 1 ? "" : "s"})`
+}`;
 await benchImageLoading();
 
 const tfjs32 = tfjsImagesPerSecond(32, seconds);
-console.log(`tfjs ${engine.backend} 32x32: ${tfjs32.toFixed(1)} images/s`);
+console.log(`${tfjsLabel} 32x32: ${tfjs32.toFixed(1)} images/s`);
 const tfjs64 = tfjsImagesPerSecond(64, seconds);
-console.log(`tfjs ${engine.backend} 64x64: ${tfjs64.toFixed(1)} images/s`);
+console.log(`${tfjsLabel} 64x64: ${tfjs64.toFixed(1)} images/s`);
 
 const torch32 = await torchImagesPerSecond(32, threads, seconds);
 if (typeof torch32 === "string") {

@@ -46,11 +46,13 @@ Deno.test("forcing cpu, then wasm, activates each and says so once", async () =>
     assert.equal(cpu.backend, "cpu");
     assert.equal(tf.getBackend(), "cpu");
     assert.match(cpu.reason, /options\.backend=cpu/);
+    assert.equal(cpu.threads, 1);
 
     const wasm = await selectEngine({ backend: "WASM", log });
     assert.equal(wasm.backend, "wasm");
     assert.equal(tf.getBackend(), "wasm");
-    assert.match(wasm.reason, /WebAssembly, \d+ threads? \(/);
+    assert.match(wasm.reason, new RegExp(`WebAssembly, ${wasm.threads} threads? \\(`));
+    assert.ok(wasm.threads! >= 1);
     assert.ok(tf.getKernel(tf.Conv2DBackpropFilter, "wasm") !== undefined);
     assert.deepEqual(Array.from(tf.tidy(() => tf.square(tf.tensor1d([2, 3]))).dataSync()), [4, 9]);
 
