@@ -4,6 +4,9 @@
  * selected engine, at 32x32 and 64x64, and, where Debian's python3-torch is
  * installed, the same network in PyTorch in the same run. The last line is
  * `ratio_vs_pytorch_32px=R` (tfjs images/s over PyTorch's) when PyTorch ran.
+ * Each measurement also gives images per second of CPU time (all threads):
+ * with one thread it shows the work per image even when other processes
+ * compete; with several, time threads spend waiting for each other counts too.
  *
  * The machine line gives the 1-minute load average: other processes competing
  * for the cores slow both engines (PyTorch's threads more), so compare ratios
@@ -14,6 +17,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
+import process from "node:process";
 import { selectEngine } from "../lib/engine.ts";
 import { catsDogsDir, loadImageFolder } from "../lib/image_folder.ts";
 import { buildSimpleCnn } from "../lib/model.ts";
@@ -28,8 +32,14 @@ function secondsOption(): number {
   return value;
 }
 
-/** Training images per second of the series' CNN at `size`x`size` on random data, after 3 warm-up batches. */
-function tfjsImagesPerSecond(size: number, seconds: number): number {
+/** Images per second of wall-clock time, and per second of CPU time of all the process's threads. */
+interface Throughput {
+  perSecond: number;
+  perCpuSecond: number;
+}
+
+/** Training throughput of the series' CNN at `size`x`size` on random data, after 3 warm-up batches. */
+function tfjsThroughput(size: number, seconds: number): Throughput {
   const model = buildSimpleCnn({ imageSize: size, seed: 0 });
   const optimizer = tf.train.adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
@@ -47,15 +57,25 @@ function tfjsImagesPerSecond(size: number, seconds: number): number {
   for (let i = 0; i < 3; i++) step();
   let batches = 0;
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   while (performance.now() - started < seconds * 1000) {
     step();
     batches++;
   }
   const elapsed = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   tf.dispose([x, y]);
   optimizer.dispose();
   model.dispose();
-  return (batches * BATCH) / elapsed;
+  const images = batches * BATCH;
+  return { perSecond: images / elapsed, perCpuSecond: images / ((cpu.user + cpu.system) / 1e6) };
+}
+
+/** One measurement as printed: wall-clock images/s, then images per CPU-second. */
+function describe(throughput: Throughput): string {
+  return `${throughput.perSecond.toFixed(1)} images/s (${
+    throughput.perCpuSecond.toFixed(1)
+  } per CPU-second)`;
 }
 
 /**
@@ -68,12 +88,12 @@ function pythonCandidates(): string[] {
   return fromEnvironment ? [fromEnvironment] : ["python3", "/usr/bin/python3"];
 }
 
-/** PyTorch's images per second for the same network, or the reason it could not run. */
-async function torchImagesPerSecond(
+/** PyTorch's throughput for the same network, or the reason it could not run. */
+async function torchThroughput(
   size: number,
   threads: number,
   seconds: number,
-): Promise<number | string> {
+): Promise<Throughput | string> {
   const script = fileURLToPath(new URL("./bench_torch.py", import.meta.url));
   const failures: string[] = [];
   for (const python of pythonCandidates()) {
@@ -88,8 +108,12 @@ async function torchImagesPerSecond(
       failures.push(`${python}: not found`);
       continue;
     }
-    const match = /torch_images_per_second=([\d.]+)/.exec(new TextDecoder().decode(output.stdout));
-    if (output.success && match) return Number(match[1]);
+    const match = /torch_images_per_second=([\d.]+) torch_images_per_cpu_second=([\d.]+)/.exec(
+      new TextDecoder().decode(output.stdout),
+    );
+    if (output.success && match) {
+      return { perSecond: Number(match[1]), perCpuSecond: Number(match[2]) };
+    }
     const error = new TextDecoder().decode(output.stderr).trim().split("\n").at(-1);
     failures.push(`${python}: ${error}`);
   }
@@ -129,20 +153,20 @@ const tfjsLabel = `tfjs ${engine.backend}${
 }`;
 await benchImageLoading();
 
-const tfjs32 = tfjsImagesPerSecond(32, seconds);
-console.log(`${tfjsLabel} 32x32: ${tfjs32.toFixed(1)} images/s`);
-const tfjs64 = tfjsImagesPerSecond(64, seconds);
-console.log(`${tfjsLabel} 64x64: ${tfjs64.toFixed(1)} images/s`);
+const tfjs32 = tfjsThroughput(32, seconds);
+console.log(`${tfjsLabel} 32x32: ${describe(tfjs32)}`);
+const tfjs64 = tfjsThroughput(64, seconds);
+console.log(`${tfjsLabel} 64x64: ${describe(tfjs64)}`);
 
-const torch32 = await torchImagesPerSecond(32, threads, seconds);
+const torch32 = await torchThroughput(32, threads, seconds);
 if (typeof torch32 === "string") {
   console.log(`PyTorch: skipped, ${torch32}. No ratio line.`);
 } else {
-  console.log(`PyTorch (${threads} threads) 32x32: ${torch32.toFixed(1)} images/s`);
-  const torch64 = await torchImagesPerSecond(64, threads, seconds);
-  if (typeof torch64 === "number") {
-    console.log(`PyTorch (${threads} threads) 64x64: ${torch64.toFixed(1)} images/s`);
-    console.log(`ratio_vs_pytorch_64px=${(tfjs64 / torch64).toFixed(2)}`);
+  console.log(`PyTorch (${threads} threads) 32x32: ${describe(torch32)}`);
+  const torch64 = await torchThroughput(64, threads, seconds);
+  if (typeof torch64 !== "string") {
+    console.log(`PyTorch (${threads} threads) 64x64: ${describe(torch64)}`);
+    console.log(`ratio_vs_pytorch_64px=${(tfjs64.perSecond / torch64.perSecond).toFixed(2)}`);
   }
-  console.log(`ratio_vs_pytorch_32px=${(tfjs32 / torch32).toFixed(2)}`);
+  console.log(`ratio_vs_pytorch_32px=${(tfjs32.perSecond / torch32.perSecond).toFixed(2)}`);
 }
