@@ -1,0 +1,554 @@
+/**
+ * The GPU comparison (scripts/gpu_bench.sh runs it): training throughput of
+ * the series' CNN on tfjs WebGPU in Deno, with the webgpu backend's stock
+ * `Conv2DBackpropFilter` and with this project's chunked one
+ * (lib/webgpu_kernels.ts), against PyTorch CUDA on the same machine, at 32x32
+ * px (batch 32 and 256) and 128x128 px (batch 32). Also checks the chunked
+ * kernel against the cpu backend, times each convolution kernel, and prints a
+ * per-kernel profile of one training step of the largest case. With
+ * `--images DIR` it also trains on real images and reports the test accuracy,
+ * to compare with the same command under `--engine wasm`.
+ *
+ * Options: --seconds N (per throughput measurement, default 15),
+ * --cases SIZExBATCH,... (default 32x32,32x256,128x32),
+ * --allow-software (run on a software WebGPU adapter, for testing the script),
+ * --skip-torch, --images DIR [--train N] [--epochs N] (convergence check),
+ * --engine webgpu|wasm|cpu (default webgpu; other engines run only the
+ * convergence check).
+ */
+import * as tf from "@tensorflow/tfjs";
+import { fileURLToPath } from "node:url";
+import { selectEngine } from "../lib/engine.ts";
+import { loadImageFolder } from "../lib/image_folder.ts";
+import { buildSimpleCnn } from "../lib/model.ts";
+import { evaluationBatches, prepareDataset } from "../lib/batches.ts";
+import {
+  conv2dBackpropFilterByChunks,
+  registerWebGpuTrainingKernels,
+  webGpuConv2dBackpropFilterConfig,
+} from "../lib/webgpu_kernels.ts";
+import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
+
+/** One throughput case: image side (a multiple of 8) and batch size. */
+interface Case {
+  size: number;
+  batch: number;
+}
+
+/** The throughput cases of the issue, as `--cases` writes them. */
+const DEFAULT_CASES = "32x32,32x256,128x32";
+
+/** Parses `--cases`, e.g. "32x32,128x32" (image side x batch size). */
+function parseCases(text: string): Case[] {
+  return text.split(",").map((item) => {
+    const match = /^(\d+)x(\d+)$/.exec(item.trim());
+    const [size, batch] = match ? [Number(match[1]), Number(match[2])] : [0, 0];
+    if (!(size >= 8 && size % 8 === 0 && batch >= 2)) {
+      throw new Error(
+        `--cases item "${item}" is not SIZExBATCH with SIZE a multiple of 8 and BATCH >= 2, ` +
+          `e.g. "${DEFAULT_CASES}".`,
+      );
+    }
+    return { size, batch };
+  });
+}
+
+interface Options {
+  seconds: number;
+  allowSoftware: boolean;
+  skipTorch: boolean;
+  images?: string;
+  trainPerClass: number;
+  epochs: number;
+  engine: string;
+  cases: Case[];
+}
+
+const FLAGS_WITH_VALUES = ["--seconds", "--images", "--train", "--epochs", "--engine", "--cases"];
+const SWITCHES = ["--allow-software", "--skip-torch"];
+
+function parseOptions(args: string[]): Options {
+  args.forEach((arg, i) => {
+    const isValue = i > 0 && FLAGS_WITH_VALUES.includes(args[i - 1]);
+    if (!isValue && !FLAGS_WITH_VALUES.includes(arg) && !SWITCHES.includes(arg)) {
+      throw new Error(
+        `Unknown argument "${arg}". Valid: ${[...FLAGS_WITH_VALUES, ...SWITCHES].join(", ")}.`,
+      );
+    }
+  });
+  const value = (flag: string): string | undefined => {
+    const at = args.indexOf(flag);
+    if (at < 0) return undefined;
+    if (at + 1 >= args.length) throw new Error(`${flag} needs a value, e.g. "${flag} 10".`);
+    return args[at + 1];
+  };
+  const positive = (flag: string, fallback: number): number => {
+    const raw = value(flag);
+    const number = raw === undefined ? fallback : Number(raw);
+    if (!(number > 0)) throw new Error(`${flag} needs a positive number, got "${raw}".`);
+    return number;
+  };
+  return {
+    seconds: positive("--seconds", 15),
+    allowSoftware: args.includes("--allow-software"),
+    skipTorch: args.includes("--skip-torch"),
+    images: value("--images"),
+    trainPerClass: positive("--train", 1000),
+    epochs: positive("--epochs", 5),
+    engine: value("--engine") ?? "webgpu",
+    cases: parseCases(value("--cases") ?? DEFAULT_CASES),
+  };
+}
+
+/** The WebGPU adapter's description, or the reason there is no hardware one. */
+async function describeAdapter(): Promise<{ description: string; software: boolean } | string> {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  if (gpu === undefined) return "this Deno has no navigator.gpu";
+  const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
+  if (adapter === null) {
+    return "navigator.gpu found no adapter (is the Vulkan loader libvulkan.so.1 installed, " +
+      "and the NVIDIA driver's Vulkan ICD json in /usr/share/vulkan/icd.d or VK_DRIVER_FILES?)";
+  }
+  const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
+  const description = [info.vendor, info.architecture, info.device, info.description]
+    .filter((part) => part !== "" && part !== undefined).join(" / ");
+  const software = info.isFallbackAdapter === true ||
+    /llvmpipe|lavapipe|softpipe|swiftshader/i.test(info.description);
+  const features = [...adapter.features].includes("timestamp-query")
+    ? "timestamp-query supported"
+    : "no timestamp-query (kernel times in the profile will read 0)";
+  return { description: `${description}; ${features}`, software };
+}
+
+/** Makes `config` the active kernel for its name and backend. */
+function useKernel(config: tf.KernelConfig): void {
+  if (tf.getKernel(config.kernelName, config.backendName) !== undefined) {
+    tf.unregisterKernel(config.kernelName, config.backendName);
+  }
+  tf.registerKernel(config);
+}
+
+/**
+ * One training step of the series' CNN (Adam, binary cross-entropy) on fixed
+ * random data, reading the loss back as training does. Asynchronously:
+ * `dataSync` fails on tfjs WebGPU in Deno (it needs a 2D canvas).
+ */
+function makeStep(
+  size: number,
+  batch: number,
+): { step: () => Promise<number>; dispose: () => void } {
+  const model = buildSimpleCnn({ imageSize: size, seed: 0 });
+  const optimizer = tf.train.adam(1e-3);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const x = tf.randomUniform([batch, size, size, 3], 0, 1, "float32", 1);
+  const y = tf.cast(tf.randomUniform([batch, 1], 0, 2, "int32", 2), "float32");
+  return {
+    step: async () => {
+      const loss = optimizer.minimize(
+        () => weightedBinaryCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
+        true,
+        variables,
+      )!;
+      const value = (await loss.data())[0];
+      loss.dispose();
+      return value;
+    },
+    dispose: () => {
+      tf.dispose([x, y]);
+      optimizer.dispose();
+      model.dispose();
+    },
+  };
+}
+
+/** Training images per second after 3 warm-up steps (one loss read-back per step, as in training). */
+async function imagesPerSecond(size: number, batch: number, seconds: number): Promise<number> {
+  const { step, dispose } = makeStep(size, batch);
+  for (let i = 0; i < 3; i++) await step();
+  let steps = 0;
+  const started = performance.now();
+  while (performance.now() - started < seconds * 1000) {
+    await step();
+    steps++;
+  }
+  const elapsed = (performance.now() - started) / 1000;
+  dispose();
+  return (steps * batch) / elapsed;
+}
+
+type Shape4D = [number, number, number, number];
+
+/** The three convolutions of the series' CNN at `size` px: input shape and filter shape. */
+function convLayers(size: number, batch: number) {
+  return [
+    { name: "conv1", xShape: [batch, size, size, 3], filterShape: [3, 3, 3, 32] },
+    { name: "conv2", xShape: [batch, size / 2, size / 2, 32], filterShape: [3, 3, 32, 64] },
+    { name: "conv3", xShape: [batch, size / 4, size / 4, 64], filterShape: [3, 3, 64, 128] },
+  ] as { name: string; xShape: Shape4D; filterShape: Shape4D }[];
+}
+
+const SAME_PADDING = { strides: 1, pad: "same", dataFormat: "NHWC" } as const;
+
+/** Max |a - b| relative to max |b|. */
+function relativeDifference(a: Float32Array, b: Float32Array): number {
+  let difference = 0;
+  let scale = 0;
+  for (let i = 0; i < a.length; i++) {
+    difference = Math.max(difference, Math.abs(a[i] - b[i]));
+    scale = Math.max(scale, Math.abs(b[i]));
+  }
+  return difference / (scale || 1);
+}
+
+/**
+ * The chunked filter gradient on WebGPU against the cpu backend (batch 2) and
+ * against the stock WebGPU kernel (batch 32), for each layer at `size` px.
+ * Returns false when any differs by more than 1e-4 relative.
+ */
+async function checkChunkedKernel(stock: tf.KernelConfig, size: number): Promise<boolean> {
+  let ok = true;
+  const gradient = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[]) =>
+    tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
+      ...SAME_PADDING,
+      filterShape,
+    }) as tf.Tensor;
+  for (const batch of [2, 32]) {
+    for (const layer of convLayers(size, batch)) {
+      const dyShape = [...layer.xShape.slice(0, 3), layer.filterShape[3]] as Shape4D;
+      const x = tf.randomNormal(layer.xShape, 0, 1, "float32", 3);
+      const dy = tf.randomNormal(dyShape, 0, 1, "float32", 4);
+      const [xValues, dyValues] = [await x.data(), await dy.data()] as Float32Array[];
+      useKernel(webGpuConv2dBackpropFilterConfig);
+      const chunked = gradient(x as tf.Tensor4D, dy as tf.Tensor4D, layer.filterShape);
+      const chunkedValues = await chunked.data() as Float32Array;
+      let reference: Float32Array;
+      let against: string;
+      if (batch === 2) {
+        await tf.setBackend("cpu");
+        const cpuResult = tf.tidy(() =>
+          gradient(
+            tf.tensor4d(xValues, layer.xShape),
+            tf.tensor4d(dyValues, dyShape),
+            layer.filterShape,
+          )
+        );
+        reference = await cpuResult.data() as Float32Array;
+        cpuResult.dispose();
+        against = "cpu backend's kernel";
+        await tf.setBackend("webgpu");
+      } else {
+        useKernel(stock);
+        const stockResult = gradient(x as tf.Tensor4D, dy as tf.Tensor4D, layer.filterShape);
+        reference = await stockResult.data() as Float32Array;
+        stockResult.dispose();
+        against = "stock webgpu kernel";
+      }
+      const difference = relativeDifference(chunkedValues, reference);
+      if (!(difference <= 1e-4)) ok = false;
+      console.log(
+        `  ${layer.name} x ${layer.xShape.join("x")}: chunked webgpu vs ${against}: ` +
+          `max relative difference ${difference.toExponential(2)} ${
+            difference <= 1e-4 ? "ok" : "TOO LARGE"
+          }`,
+      );
+      tf.dispose([x, dy, chunked]);
+    }
+  }
+  return ok;
+}
+
+/** Milliseconds per call of `run`, waiting for the GPU (median of 3 timings of `repeats` calls). */
+async function timeKernel(run: () => tf.Tensor, repeats: number): Promise<number> {
+  await run().data();
+  const timings: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    const started = performance.now();
+    const outputs: tf.Tensor[] = [];
+    for (let i = 0; i < repeats; i++) outputs.push(run());
+    await outputs.at(-1)!.data();
+    timings.push((performance.now() - started) / repeats);
+    tf.dispose(outputs);
+  }
+  return timings.sort((a, b) => a - b)[1];
+}
+
+/**
+ * Wall-clock milliseconds of each convolution kernel of the network at `size`
+ * px: forward, input gradient, and filter gradient stock and chunked (with
+ * 256, 1024 (the registered default) and 4096 rows per chunk).
+ */
+async function convolutionKernelTimes(
+  stock: tf.KernelConfig,
+  size: number,
+  batch: number,
+): Promise<void> {
+  console.log(
+    `\nConvolution kernels at ${size}x${size}, batch ${batch} (ms per call, wall clock, GPU waited for):`,
+  );
+  console.log(
+    "  layer  Conv2D  BackpropInput  Filter(stock)  Filter(chunked 256 / 1024 / 4096 rows)",
+  );
+  for (const layer of convLayers(size, batch)) {
+    const dyShape: Shape4D = [...layer.xShape.slice(0, 3), layer.filterShape[3]] as Shape4D;
+    const x = tf.randomNormal(layer.xShape) as tf.Tensor4D;
+    const w = tf.randomNormal(layer.filterShape) as tf.Tensor4D;
+    const dy = tf.randomNormal(dyShape) as tf.Tensor4D;
+    const attrs = { ...SAME_PADDING, filterShape: layer.filterShape };
+    const forward = await timeKernel(() => tf.conv2d(x, w, 1, "same"), 5);
+    const input = await timeKernel(
+      () =>
+        tf.engine().runKernel(tf.Conv2DBackpropInput, { dy, filter: w }, {
+          ...SAME_PADDING,
+          inputShape: layer.xShape,
+        }) as tf.Tensor,
+      5,
+    );
+    useKernel(stock);
+    const stockMs = await timeKernel(
+      () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor,
+      2,
+    );
+    const chunkedMs: number[] = [];
+    for (const rowsPerChunk of [256, 1024, 4096]) {
+      chunkedMs.push(
+        await timeKernel(() => conv2dBackpropFilterByChunks(x, dy, attrs, { rowsPerChunk }), 5),
+      );
+    }
+    console.log(
+      `  ${layer.name}  ${forward.toFixed(2)}  ${input.toFixed(2)}  ${stockMs.toFixed(2)}  ${
+        chunkedMs.map((ms) => ms.toFixed(2)).join(" / ")
+      }`,
+    );
+    tf.dispose([x, w, dy]);
+  }
+}
+
+/** Per-kernel profile of one training step: the 15 kernels taking the most time. */
+async function profileStep({ size, batch }: Case, label: string): Promise<void> {
+  const { step, dispose } = makeStep(size, batch);
+  await step();
+  await step();
+  const started = performance.now();
+  const profile = await tf.profile(async () => {
+    await step();
+  });
+  const wallMs = performance.now() - started;
+  const byName = new Map<string, { calls: number; ms: number }>();
+  for (const kernel of profile.kernels) {
+    const ms = typeof kernel.kernelTimeMs === "number" ? kernel.kernelTimeMs : 0;
+    const entry = byName.get(kernel.name) ?? { calls: 0, ms: 0 };
+    entry.calls++;
+    entry.ms += ms;
+    byName.set(kernel.name, entry);
+  }
+  const rows = [...byName.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, 15);
+  const slowest = profile.kernels
+    .filter((kernel) => typeof kernel.kernelTimeMs === "number")
+    .sort((a, b) => (b.kernelTimeMs as number) - (a.kernelTimeMs as number)).slice(0, 5);
+  console.log(
+    `\nProfile of one ${size}x${size} batch-${batch} training step, ${label} (GPU time per kernel from ` +
+      `timestamp queries; wall time of the profiled step ${wallMs.toFixed(0)} ms):`,
+  );
+  console.log("  kernel                          calls   total ms");
+  for (const [name, entry] of rows) {
+    console.log(
+      `  ${name.padEnd(30)}  ${String(entry.calls).padStart(5)}  ${
+        entry.ms.toFixed(2).padStart(9)
+      }`,
+    );
+  }
+  console.log("  slowest single calls:");
+  for (const kernel of slowest) {
+    console.log(
+      `    ${kernel.name} inputs ${JSON.stringify(kernel.inputShapes)}: ${
+        (kernel.kernelTimeMs as number).toFixed(2)
+      } ms`,
+    );
+  }
+  console.log(
+    "  (a chunked Conv2DBackpropFilter is listed as the kernels it runs: PadV2, Slice, " +
+      "StridedSlice, Concat, BatchMatMul)",
+  );
+  dispose();
+}
+
+/** PyTorch CUDA's images per second for each case, or the reason it could not run. */
+async function torchResults(
+  seconds: number,
+  cases: Case[],
+): Promise<Map<string, number> | string> {
+  const script = fileURLToPath(new URL("./gpu_bench_torch.py", import.meta.url));
+  const python = Deno.env.get("PYTHON") || "python3";
+  let output: Deno.CommandOutput;
+  try {
+    output = await new Deno.Command(python, {
+      args: [script, String(seconds), ...cases.map(({ size, batch }) => `${size}x${batch}`)],
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+  } catch (error) {
+    return `${python} could not start (${
+      (error as Error).message
+    }); set PYTHON to an interpreter with torch`;
+  }
+  const stdout = new TextDecoder().decode(output.stdout);
+  const stderr = new TextDecoder().decode(output.stderr).trim();
+  if (stdout.trim() !== "") console.log(stdout.trim());
+  const results = new Map<string, number>();
+  for (
+    const match of stdout.matchAll(/torch_cuda size=(\d+) batch=(\d+) images_per_second=([\d.]+)/g)
+  ) {
+    results.set(`${match[1]}x${match[2]}`, Number(match[3]));
+  }
+  if (!output.success || results.size === 0) {
+    return `${script} failed: ${stderr.split("\n").slice(-3).join(" | ") || "no result lines"}`;
+  }
+  return results;
+}
+
+/**
+ * The convergence check: trains the CNN on real images (Adam 1e-3, batch 32,
+ * seed 0) and prints the last epoch's mean loss and the test accuracy. Its own
+ * small loop, the same on every engine, since the library's reads its losses
+ * with `dataSync`, which fails on WebGPU in Deno.
+ */
+async function convergence(options: Options, engine: string): Promise<void> {
+  const images = await loadImageFolder(options.images!);
+  const byClass = images.classNames.map((_, label) =>
+    [...images.labels.keys()].filter((index) => images.labels[index] === label)
+  );
+  const train = byClass.map((indices) => indices.slice(0, options.trainPerClass));
+  const test = byClass.flatMap((indices) =>
+    indices.slice(options.trainPerClass, options.trainPerClass + 500)
+  );
+  if (byClass.some((indices) => indices.length <= options.trainPerClass)) {
+    throw new Error(
+      `${options.images} has too few images: each class needs more than --train ${options.trainPerClass}.`,
+    );
+  }
+  const stream = prepareDataset(images, train, { seed: 0, batchSize: 32 });
+  const model = buildSimpleCnn({ imageSize: [images.height, images.width], seed: 0 });
+  const optimizer = tf.train.adam(1e-3);
+  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
+  const started = performance.now();
+  const losses: number[] = [];
+  for (let epoch = 0; epoch < options.epochs; epoch++) {
+    let lossSum = 0;
+    for (const batch of stream.batches(epoch)) {
+      const loss = optimizer.minimize(
+        () =>
+          weightedBinaryCrossEntropy(
+            batch.y,
+            model.apply(batch.x, { training: true }) as tf.Tensor,
+          ),
+        true,
+        variables,
+      )!;
+      lossSum += (await loss.data())[0] * batch.indices.length;
+      tf.dispose([loss, batch.x, batch.y]);
+    }
+    losses.push(lossSum / stream.size);
+  }
+  let correct = 0;
+  for (const batch of evaluationBatches(images, test, 256)) {
+    const probabilities = tf.tidy(() => model.predict(batch.x) as tf.Tensor);
+    const values = await probabilities.data();
+    batch.indices.forEach((index, row) => {
+      if ((values[row] >= 0.5 ? 1 : 0) === images.labels[index]) correct++;
+    });
+    tf.dispose([probabilities, batch.x, batch.y]);
+  }
+  console.log(
+    `convergence engine=${engine} images=${images.height}x${images.width} train=${stream.size} ` +
+      `test=${test.length} epochs=${options.epochs}: epoch losses ${
+        losses.map((loss) => loss.toFixed(4)).join(" ")
+      }, test accuracy ${(correct / test.length).toFixed(4)}, ${
+        ((performance.now() - started) / 1000).toFixed(1)
+      } s`,
+  );
+  optimizer.dispose();
+  model.dispose();
+}
+
+const options = parseOptions(Deno.args);
+console.log(
+  `Deno ${Deno.version.deno}, tfjs ${tf.version.tfjs}, ${navigator.hardwareConcurrency} cores`,
+);
+if (options.engine !== "webgpu") {
+  if (options.images === undefined) {
+    throw new Error(`--engine ${options.engine} needs --images DIR.`);
+  }
+  const engine = await selectEngine({ backend: options.engine });
+  await convergence(options, engine.backend);
+  Deno.exit(0);
+}
+const adapter = await describeAdapter();
+if (typeof adapter === "string" || (adapter.software && !options.allowSoftware)) {
+  console.error(
+    `No hardware WebGPU adapter: ${
+      typeof adapter === "string" ? adapter : `only the software renderer ${adapter.description}`
+    }. This benchmark needs an NVIDIA (or other) GPU with Vulkan; pass --allow-software to ` +
+      "run it on a software renderer anyway (very slow).",
+  );
+  Deno.exit(2);
+}
+console.log(`WebGPU adapter: ${adapter.description}`);
+await selectEngine({ backend: "webgpu" });
+const stock = tf.getKernel(tf.Conv2DBackpropFilter, "webgpu");
+if (stock === undefined) throw new Error("The webgpu backend has no Conv2DBackpropFilter kernel.");
+
+console.log("\nChunked Conv2DBackpropFilter against reference kernels:");
+const largest = options.cases.reduce((
+  a,
+  b,
+) => (b.size * b.size * b.batch > a.size * a.size * a.batch ? b : a));
+const correct = await checkChunkedKernel(stock, largest.size);
+
+const tfjs = new Map<string, { stock: number; chunked: number }>();
+for (const { size, batch } of options.cases) {
+  useKernel(stock);
+  const stockRate = await imagesPerSecond(size, batch, options.seconds);
+  registerWebGpuTrainingKernels();
+  const chunkedRate = await imagesPerSecond(size, batch, options.seconds);
+  tfjs.set(`${size}x${batch}`, { stock: stockRate, chunked: chunkedRate });
+  console.log(
+    `tfjs webgpu ${size}x${size} batch ${batch}: stock ${stockRate.toFixed(1)} images/s, ` +
+      `chunked filter gradient ${chunkedRate.toFixed(1)} images/s`,
+  );
+}
+
+for (const { size, batch } of options.cases) {
+  await convolutionKernelTimes(stock, size, batch);
+}
+useKernel(stock);
+await profileStep(largest, "stock webgpu kernels");
+registerWebGpuTrainingKernels();
+await profileStep(largest, "chunked Conv2DBackpropFilter");
+
+if (options.images !== undefined) await convergence(options, "webgpu (chunked)");
+
+const torch = options.skipTorch
+  ? "skipped (--skip-torch)"
+  : await torchResults(options.seconds, options.cases);
+console.log(
+  "\n| case | tfjs webgpu stock | tfjs webgpu chunked | PyTorch CUDA | chunked / PyTorch |",
+);
+console.log("| --- | --- | --- | --- | --- |");
+for (const { size, batch } of options.cases) {
+  const key = `${size}x${batch}`;
+  const rates = tfjs.get(key)!;
+  const torchRate = typeof torch === "string" ? undefined : torch.get(key);
+  console.log(
+    `| ${size}x${size} px, batch ${batch} | ${rates.stock.toFixed(0)} | ${
+      rates.chunked.toFixed(0)
+    } | ${torchRate?.toFixed(0) ?? "-"} | ${
+      torchRate === undefined ? "-" : (rates.chunked / torchRate).toFixed(3)
+    } |`,
+  );
+}
+if (typeof torch === "string") console.log(`PyTorch: ${torch}`);
+console.log(`(images/s of training; ${options.seconds} s per measurement)`);
+if (!correct) {
+  console.error("The chunked kernel disagreed with a reference kernel (see above).");
+  Deno.exit(1);
+}
