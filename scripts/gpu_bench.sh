@@ -23,7 +23,7 @@ else
 fi
 
 echo "== Vulkan"
-if ldconfig -p 2>/dev/null | grep -q 'libvulkan\.so\.1' ||
+if ldconfig -p 2>/dev/null | grep 'libvulkan\.so\.1' >/dev/null ||
   { [ -n "${LD_LIBRARY_PATH:-}" ] && compgen -G "${LD_LIBRARY_PATH%%:*}/libvulkan.so.1*" >/dev/null; }; then
   echo "Vulkan loader libvulkan.so.1: found"
 else
