@@ -6,13 +6,19 @@
  * on a real (not software) adapter, wasm (multi-threaded, with the training
  * kernels it lacks or runs slowly), cpu. `TFJS_BACKEND` or `options.backend`
  * forces one of them; `TFJS_WASM_THREADS` sets wasm's thread count (default:
- * one per logical core, at most 8).
+ * one per logical core that other processes leave free, at most 8).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
-import { maxWasmThreads, startThreadedWasm, threadedWasmBlocker } from "./wasm_threads.ts";
+import {
+  maxWasmThreads,
+  otherRunnableThreads,
+  startThreadedWasm,
+  threadedWasmBlocker,
+  threadsForFreeCores,
+} from "./wasm_threads.ts";
 
 /** The engines `selectEngine` knows, fastest first, plus `auto` (the default). */
 export const engineNames = [
@@ -212,7 +218,7 @@ async function tryWebGpu(forced: boolean): Promise<Attempt> {
  * later calls only re-activate it.
  */
 async function tryWasm(): Promise<Attempt> {
-  const wanted = wasmThreadsWanted();
+  const wanted = await wasmThreadsWanted();
   wasmStart ??= startWasm(wanted);
   const started = await wasmStart;
   if (!started.ok) return started;
@@ -260,23 +266,29 @@ async function startWasm(wanted: { threads: number; why: string }): Promise<Atte
   };
 }
 
-/** How many wasm threads to use and why: `TFJS_WASM_THREADS`, else one per logical core (at most 8). */
-function wasmThreadsWanted(): { threads: number; why: string } {
+/**
+ * How many wasm threads to use and why: `TFJS_WASM_THREADS`, else one per
+ * logical core that other processes leave free right now (at least 1, at most 8).
+ */
+async function wasmThreadsWanted(): Promise<{ threads: number; why: string }> {
   const raw = readEnv("TFJS_WASM_THREADS");
   if (raw !== undefined && raw.trim() !== "") {
     const threads = Number(raw);
     if (!(Number.isInteger(threads) && threads >= 1 && threads <= maxWasmThreads)) {
       throw new Error(
         `TFJS_WASM_THREADS="${raw}" is not a thread count. Fix: set it to a whole number from 1 ` +
-          `to ${maxWasmThreads}, or leave it unset to use one thread per logical core.`,
+          `to ${maxWasmThreads}, or leave it unset to use one thread per free logical core.`,
       );
     }
     return { threads, why: `TFJS_WASM_THREADS=${threads}` };
   }
   const cores = navigator.hardwareConcurrency;
+  const cored = `${cores} logical core${cores === 1 ? "" : "s"}`;
+  const busy = await otherRunnableThreads();
+  if (busy === undefined) return { threads: threadsForFreeCores(cores, 0), why: cored };
   return {
-    threads: Math.max(1, Math.min(cores, maxWasmThreads)),
-    why: `${cores} logical core${cores === 1 ? "" : "s"}`,
+    threads: threadsForFreeCores(cores, busy),
+    why: `${cored}, ${busy.toFixed(1)} busy with other processes`,
   };
 }
 

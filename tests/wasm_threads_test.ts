@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
+import { otherRunnableThreads, threadsForFreeCores } from "../lib/wasm_threads.ts";
 
 const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 
@@ -106,4 +107,20 @@ Deno.test("a TFJS_WASM_THREADS that is no thread count is an error naming the fi
   const stderr = new TextDecoder().decode(output.stderr);
   assert.match(stderr, /TFJS_WASM_THREADS="many" is not a thread count/);
   assert.match(stderr, /whole number from 1 to 8/);
+});
+
+Deno.test("the automatic thread count is the cores other processes leave free, 1 to 8", () => {
+  assert.equal(threadsForFreeCores(2, 0), 2);
+  assert.equal(threadsForFreeCores(2, 0.3), 2);
+  assert.equal(threadsForFreeCores(2, 0.8), 1);
+  assert.equal(threadsForFreeCores(2, 7.5), 1);
+  assert.equal(threadsForFreeCores(8, 2), 6);
+  assert.equal(threadsForFreeCores(16, 0), 8);
+  assert.equal(threadsForFreeCores(1, 0), 1);
+});
+
+Deno.test("the count of other runnable threads is a number on Linux", async () => {
+  const busy = await otherRunnableThreads();
+  if (Deno.build.os !== "linux") return;
+  assert.ok(busy !== undefined && busy >= 0 && Number.isFinite(busy), String(busy));
 });
