@@ -12,6 +12,7 @@ import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import { existsSync } from "node:fs";
 import { registerWasmTrainingKernels } from "./wasm_kernels.ts";
+import { registerWebGpuTrainingKernels } from "./webgpu_kernels.ts";
 import {
   maxWasmThreads,
   otherRunnableThreads,
@@ -208,6 +209,7 @@ async function tryWebGpu(forced: boolean): Promise<Attempt> {
     };
   }
   await import("@tensorflow/tfjs-backend-webgpu");
+  registerWebGpuTrainingKernels();
   return await activate("webgpu", `WebGPU on ${description || "an unnamed adapter"}`);
 }
 
