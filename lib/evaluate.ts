@@ -54,14 +54,14 @@ export function scorePredictions(
  * `model.evaluate` with its metric list (loss, TP, FP, TN, FN, accuracy,
  * precision, recall, AUC), plus F1 and PR AUC.
  */
-export function evaluate(
+export async function evaluate(
   model: tf.LayersModel,
   examples: LabeledExamples,
   options: { threshold?: number; batchSize?: number } = {},
-): Evaluation {
+): Promise<Evaluation> {
   if (examples.indices.length === 0) {
     throw new Error("evaluate: the set has no example; pass a non-empty subset.");
   }
-  const probabilities = predictProbabilities(model, examples, options.batchSize);
+  const probabilities = await predictProbabilities(model, examples, options.batchSize);
   return scorePredictions(labelsOf(examples), probabilities, options.threshold ?? 0.5);
 }

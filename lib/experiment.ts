@@ -69,7 +69,7 @@ export async function runCondition(condition: Condition): Promise<ConditionResul
     progress: condition.progress,
     label: condition.name,
   });
-  const testProbabilities = predictProbabilities(model, condition.test);
+  const testProbabilities = await predictProbabilities(model, condition.test);
   return {
     name: condition.name,
     seed: condition.seed,

@@ -13,18 +13,20 @@ export interface LabeledExamples {
 /**
  * The model's sigmoid output (probability of the positive class) for each
  * example, in order, predicted in inference mode a batch at a time so a large
- * set never sits in memory as one float tensor.
+ * set never sits in memory as one float tensor. Asynchronous because a GPU
+ * backend can only read results back asynchronously (tfjs's WebGPU backend
+ * fails on `dataSync` in Deno, which has no canvas to read through).
  */
-export function predictProbabilities(
+export async function predictProbabilities(
   model: tf.LayersModel,
   examples: LabeledExamples,
   batchSize = 256,
-): Float32Array {
+): Promise<Float32Array> {
   const probabilities = new Float32Array(examples.indices.length);
   let offset = 0;
   for (const batch of evaluationBatches(examples.source, examples.indices, batchSize)) {
     const output = tf.tidy(() => model.predict(batch.x) as tf.Tensor);
-    probabilities.set(output.dataSync(), offset);
+    probabilities.set(await output.data(), offset);
     offset += batch.indices.length;
     tf.dispose([output, batch.x, batch.y]);
   }

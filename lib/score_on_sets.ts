@@ -24,26 +24,28 @@ export interface SetScore {
  * {@link SetScore} per set in the order given: `scoreOnSets(model, {
  * balanced, representative })`.
  */
-export function scoreOnSets(
+export async function scoreOnSets(
   model: tf.LayersModel,
   sets: Record<string, LabeledExamples>,
   threshold = 0.5,
-): SetScore[] {
+): Promise<SetScore[]> {
   const entries = Object.entries(sets);
   if (entries.length === 0) {
     throw new Error("scoreOnSets: no test sets; pass e.g. { balanced, representative }.");
   }
-  return entries.map(([set, examples]) => {
+  const scores: SetScore[] = [];
+  for (const [set, examples] of entries) {
     if (examples.indices.length === 0) {
       throw new Error(`scoreOnSets: test set "${set}" is empty; pass a non-empty subset.`);
     }
     const labels = labelsOf(examples);
-    const probabilities = predictProbabilities(model, examples);
-    return {
+    const probabilities = await predictProbabilities(model, examples);
+    scores.push({
       set,
       evaluation: scorePredictions(labels, probabilities, threshold),
       labels,
       probabilities,
-    };
-  });
+    });
+  }
+  return scores;
 }

@@ -33,8 +33,14 @@ export interface TrainOptions {
 }
 
 /** The validation fields of an epoch log, from the model's predictions on the validation set. */
-function validationLog(model: tf.LayersModel, validation: LabeledExamples): Partial<EpochLog> {
-  const score = scorePredictions(labelsOf(validation), predictProbabilities(model, validation));
+async function validationLog(
+  model: tf.LayersModel,
+  validation: LabeledExamples,
+): Promise<Partial<EpochLog>> {
+  const score = scorePredictions(
+    labelsOf(validation),
+    await predictProbabilities(model, validation),
+  );
   return {
     valLoss: score.loss,
     valTp: score.tp,
@@ -97,7 +103,8 @@ export async function trainModel(
         true,
         variables,
       ) as tf.Scalar;
-      lossSum += loss.dataSync()[0] * batch.indices.length;
+      // An asynchronous read: GPU backends cannot read back synchronously in Deno.
+      lossSum += (await loss.data())[0] * batch.indices.length;
       seen += batch.indices.length;
       tf.dispose([loss, batch.x, batch.y]);
       await progress.batchEnd(epoch, ++batchNumber, lossSum / seen);
@@ -105,7 +112,7 @@ export async function trainModel(
     const log: EpochLog = {
       epoch,
       loss: lossSum / seen,
-      ...(options.validation ? validationLog(model, options.validation) : {}),
+      ...(options.validation ? await validationLog(model, options.validation) : {}),
       lr,
       seconds: (performance.now() - started) / 1000,
     };

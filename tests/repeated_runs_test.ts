@@ -56,7 +56,7 @@ Deno.test("runSeeds runs once per seed with that seed, and groups histories by c
   ]);
 
   // The same model on two sets: each scored on its own examples.
-  const scores = scoreOnSets(results[0].model, {
+  const scores = await scoreOnSets(results[0].model, {
     first: examples,
     second: { source: images, indices: all.slice(12) },
   });

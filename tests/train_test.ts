@@ -72,7 +72,7 @@ Deno.test("trainModel learns a separable task, logs every epoch, and is repeatab
       learningRate: 3e-3,
       progress: "none",
     });
-    return { history, final: evaluate(model, validation) };
+    return { history, final: await evaluate(model, validation) };
   };
   const first = await run();
   const second = await run();
@@ -108,7 +108,7 @@ Deno.test("with EarlyStopping(restoreBestWeights) the trained model scores its b
   assert(stopper.bestEpoch < history.length, `best epoch ${stopper.bestEpoch} is the last`);
   assert(losses[history.length - 1] > best + 0.01, `val losses ${losses}`);
   assertEquals(losses[stopper.bestEpoch - 1], best);
-  assertAlmostEquals(evaluate(model, validation).loss, best, 1e-5);
+  assertAlmostEquals((await evaluate(model, validation)).loss, best, 1e-5);
 });
 
 Deno.test("trainModel rejects class weights for labels a binary model does not have", async () => {
