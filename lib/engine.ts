@@ -38,7 +38,7 @@ export type EngineName = typeof engineNames[number];
 export interface EngineChoice {
   /** One of `engineNames` other than `auto`; tfjs itself calls both node engines "tensorflow". */
   backend: string;
-  /** One sentence per engine tried, ending with the one chosen. */
+  /** The engine chosen and why, then one line per faster engine skipped and why. */
   reason: string;
   /** CPU threads the engine computes with: wasm's thread count, 1 for cpu; undefined otherwise. */
   threads?: number;
@@ -159,7 +159,9 @@ async function choose(
   for (const [name, attemptEngine] of Object.entries(attempts)) {
     const attempt = await attemptEngine();
     if (attempt.ok) {
-      const reason = [...skipped, `${name} chosen: ${attempt.note}.`].join(" ");
+      // The choice first, then one indented line per faster engine skipped, so a notebook
+      // shows the answer at a glance and the details below it.
+      const reason = [`${name} chosen: ${attempt.note}.`, ...skipped].join("\n  ");
       return { backend: name, tfBackend: attempt.tfBackend, reason, threads: attempt.threads };
     }
     skipped.push(`${name} skipped: ${attempt.why}.`);
