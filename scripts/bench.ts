@@ -15,13 +15,11 @@
  * Options: --seconds N (time per measurement, default 20). TFJS_WASM_THREADS
  * sets the wasm engine's thread count (default: one per logical core).
  */
-import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
 import process from "node:process";
 import { selectEngine } from "../lib/engine.ts";
 import { catsDogsDir, loadImageFolder } from "../lib/image_folder.ts";
-import { buildSimpleCnn } from "../lib/model.ts";
-import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
+import { syntheticTraining } from "./synthetic_training.ts";
 
 const BATCH = 32;
 
@@ -40,20 +38,7 @@ interface Throughput {
 
 /** Training throughput of the series' CNN at `size`x`size` on random data, after 3 warm-up batches. */
 function tfjsThroughput(size: number, seconds: number): Throughput {
-  const model = buildSimpleCnn({ imageSize: size, seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
-  const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const x = tf.randomUniform([BATCH, size, size, 3]);
-  const y = tf.cast(tf.randomUniform([BATCH, 1], 0, 2, "int32"), "float32");
-  const step = () => {
-    const loss = optimizer.minimize(
-      () => weightedBinaryCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
-      true,
-      variables,
-    )!;
-    loss.dataSync();
-    loss.dispose();
-  };
+  const { step, dispose } = syntheticTraining(size, BATCH);
   for (let i = 0; i < 3; i++) step();
   let batches = 0;
   const started = performance.now();
@@ -64,9 +49,7 @@ function tfjsThroughput(size: number, seconds: number): Throughput {
   }
   const elapsed = (performance.now() - started) / 1000;
   const cpu = process.cpuUsage(cpuStarted);
-  tf.dispose([x, y]);
-  optimizer.dispose();
-  model.dispose();
+  dispose();
   const images = batches * BATCH;
   return { perSecond: images / elapsed, perCpuSecond: images / ((cpu.user + cpu.system) / 1e6) };
 }

@@ -11,8 +11,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { selectEngine } from "../lib/engine.ts";
-import { buildSimpleCnn } from "../lib/model.ts";
-import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
+import { syntheticTraining } from "./synthetic_training.ts";
 
 const BATCH = 32;
 
@@ -27,20 +26,7 @@ const size = numberOption("--size", 32);
 const steps = numberOption("--steps", 10);
 await selectEngine();
 
-const model = buildSimpleCnn({ imageSize: size, seed: 0 });
-const optimizer = tf.train.adam(1e-3);
-const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-const x = tf.randomUniform([BATCH, size, size, 3]);
-const y = tf.cast(tf.randomUniform([BATCH, 1], 0, 2, "int32"), "float32");
-const step = () => {
-  const loss = optimizer.minimize(
-    () => weightedBinaryCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
-    true,
-    variables,
-  )!;
-  loss.dataSync();
-  loss.dispose();
-};
+const { step, dispose } = syntheticTraining(size, BATCH);
 for (let i = 0; i < 3; i++) step();
 
 // Time every kernel by wrapping the engine's runKernel.
@@ -89,6 +75,4 @@ for (const [name, entry] of [...totals].sort((a, b) => b[1].total - a[1].total))
     } ${perStep(entry.self)} ${share(entry.self)}`,
   );
 }
-tf.dispose([x, y]);
-optimizer.dispose();
-model.dispose();
+dispose();
