@@ -20,7 +20,7 @@ export interface Interval {
 export interface BootstrapOptions {
   /** Seed of the resampling, so the interval is reproducible. */
   seed: number;
-  /** The statistic to bootstrap (default: the mean). */
+  /** The statistic to bootstrap (default: the mean); its argument array is reused between resamples. */
   statistic?: (values: readonly number[]) => number;
   /** Number of resamples (default 2000). */
   resamples?: number;
@@ -67,6 +67,12 @@ export function bootstrapInterval(
       resample[position] = values[random.int(values.length)];
     }
     statistics[draw] = statistic(resample);
+    if (!Number.isFinite(statistics[draw])) {
+      throw new Error(
+        `bootstrapInterval: the statistic gave ${statistics[draw]} on resample ${draw}; ` +
+          "pass a statistic that returns a finite number for any resample of the values.",
+      );
+    }
   }
   statistics.sort();
   const tail = (1 - confidence) / 2;

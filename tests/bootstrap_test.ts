@@ -108,6 +108,10 @@ Deno.test("bootstrapInterval and pairedDifference explain bad input", async () =
     "confidence is 0",
   );
   await assertRejectsWith(() => bootstrapInterval([1], { seed: 1, resamples: 0 }), "resamples");
+  await assertRejectsWith(
+    () => bootstrapInterval([0, 1], { seed: 1, statistic: (values) => 1 / values[0] }),
+    "the statistic gave Infinity",
+  );
   await assertRejectsWith(() => bootstrapInterval([1], { seed: 1.5 }), "whole number");
   await assertRejectsWith(
     () => pairedDifference([1, 2], [1], { seed: 1 }),
