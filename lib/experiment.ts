@@ -2,6 +2,7 @@ import type * as tf from "@tensorflow/tfjs";
 import type { TrainingStream } from "./batches.ts";
 import type { TrainingCallback } from "./callbacks/callback.ts";
 import { type Evaluation, scorePredictions } from "./evaluate.ts";
+import type { BinaryLoss } from "./focal_loss.ts";
 import type { History } from "./history.ts";
 import { buildSimpleCnn } from "./model.ts";
 import { type LabeledExamples, labelsOf, predictProbabilities } from "./predict.ts";
@@ -27,6 +28,10 @@ export interface Condition {
   learningRate?: number;
   /** Keras's `class_weight`, e.g. `{0: 1, 1: 10}`. */
   classWeight?: ClassWeight;
+  /** A training loss other than binary cross-entropy, e.g. `focalLoss()`. */
+  loss?: BinaryLoss;
+  /** Initial bias of the output unit, e.g. `initialOutputBias(dogs, cats)` (default 0). */
+  outputBias?: number;
   /** Makes fresh callbacks for a run (callbacks keep state, so each run needs its own). */
   callbacks?: () => TrainingCallback[];
   /** Progress display (default "auto"). */
@@ -59,11 +64,16 @@ export interface ConditionResult {
 export async function runCondition(condition: Condition): Promise<ConditionResult> {
   const started = performance.now();
   const { source } = condition.train;
-  const model = buildSimpleCnn({ imageSize: [source.height, source.width], seed: condition.seed });
+  const model = buildSimpleCnn({
+    imageSize: [source.height, source.width],
+    seed: condition.seed,
+    outputBias: condition.outputBias,
+  });
   const history = await trainModel(model, condition.train, {
     epochs: condition.epochs,
     learningRate: condition.learningRate,
     classWeight: condition.classWeight,
+    loss: condition.loss,
     validation: condition.validation,
     callbacks: condition.callbacks?.(),
     progress: condition.progress,

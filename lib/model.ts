@@ -7,6 +7,11 @@ export interface SimpleCnnOptions {
   imageSize?: number | [number, number];
   /** Seed of the weight initialisers and dropout masks (default 0). */
   seed?: number;
+  /**
+   * Initial bias of the sigmoid unit (default 0). TensorFlow's imbalanced-data tutorial sets it
+   * to log(positives / negatives), so the untrained model already predicts the base rate.
+   */
+  outputBias?: number;
 }
 
 /**
@@ -53,6 +58,7 @@ export function buildSimpleCnn(options: SimpleCnnOptions = {}): tf.Sequential {
     units: 1,
     activation: "sigmoid",
     kernelInitializer: tf.initializers.glorotUniform({ seed: seed * 101 + 40 }),
+    biasInitializer: tf.initializers.constant({ value: options.outputBias ?? 0 }),
     name: "output",
   }));
   return model;

@@ -5,6 +5,7 @@ import { scorePredictions } from "./evaluate.ts";
 import type { EpochLog, History } from "./history.ts";
 import { getLearningRate } from "./learning_rate.ts";
 import { type LabeledExamples, labelsOf, predictProbabilities } from "./predict.ts";
+import type { BinaryLoss } from "./focal_loss.ts";
 import { createProgress, type ProgressMode, type ProgressReporter } from "./progress.ts";
 import {
   checkBinaryClassWeight,
@@ -22,6 +23,11 @@ export interface TrainOptions {
   learningRate?: number;
   /** Keras's `class_weight`, e.g. `{0: 1, 1: 10}`: weight of each class's examples in the training loss. */
   classWeight?: ClassWeight;
+  /**
+   * A training loss other than binary cross-entropy, e.g. `focalLoss({ gamma: 2 })`. The epoch
+   * log's `loss` is then this loss; `valLoss` stays the unweighted binary cross-entropy.
+   */
+  loss?: BinaryLoss;
   /** Examples scored after every epoch (loss, counts, accuracy, precision, recall, AUC). */
   validation?: LabeledExamples;
   /** Keras-style callbacks, e.g. ReduceLROnPlateau and EarlyStopping. */
@@ -73,6 +79,15 @@ export async function trainModel(
     throw new Error("The training stream has no example: give prepareDataset non-empty parts.");
   }
   if (options.classWeight) checkBinaryClassWeight(options.classWeight);
+  if (options.classWeight && options.loss) {
+    throw new Error(
+      "Give either classWeight or a custom loss, not both: a custom loss such as focal loss " +
+        "has its own class weighting (its alpha).",
+    );
+  }
+  const trainingLoss: BinaryLoss = options.loss ??
+    ((labels, probabilities) =>
+      weightedBinaryCrossEntropy(labels, probabilities, options.classWeight));
   const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const callbacks = options.callbacks ?? [];
@@ -98,7 +113,7 @@ export async function trainModel(
       const loss = optimizer.minimize(
         () => {
           const probabilities = model.apply(batch.x, { training: true }) as tf.Tensor;
-          return weightedBinaryCrossEntropy(batch.y, probabilities, options.classWeight);
+          return trainingLoss(batch.y, probabilities);
         },
         true,
         variables,

@@ -5,6 +5,7 @@ import { EarlyStopping } from "../lib/callbacks/early_stopping.ts";
 import { evaluate } from "../lib/evaluate.ts";
 import type { ImageSet } from "../lib/image_set.ts";
 import { buildSimpleCnn } from "../lib/model.ts";
+import { focalLoss } from "../lib/focal_loss.ts";
 import { formatEpochLine } from "../lib/progress.ts";
 import { selectEngine } from "../lib/engine.ts";
 import { trainModel } from "../lib/train.ts";
@@ -142,4 +143,41 @@ Deno.test("an epoch line reads like Keras's log", () => {
     line,
     "Epoch 2/10 - 12s - loss: 0.5123 - val_loss: 0.4000 - val_tp: 80 - val_fp: 10 - val_tn: 990 - val_fn: 20 - lr: 3.0e-4",
   );
+});
+
+Deno.test("trainModel takes a custom loss (focal loss) and refuses it together with classWeight", async () => {
+  const source = tinyImageSet(64);
+  const all = Array.from({ length: 64 }, (_, i) => i);
+  const stream = () => prepareDataset(source, [all.slice(0, 48)], { seed: 1, batchSize: 16 });
+  const validation = { source, indices: all.slice(48) };
+  const focal = await trainModel(buildSimpleCnn({ imageSize: 8, seed: 2 }), stream(), {
+    epochs: 1,
+    validation,
+    loss: focalLoss({ gamma: 2 }),
+    progress: "none",
+  });
+  const plain = await trainModel(buildSimpleCnn({ imageSize: 8, seed: 2 }), stream(), {
+    epochs: 1,
+    validation,
+    progress: "none",
+  });
+  // Same model, data and order: focal loss down-weights easy examples, so its mean is smaller.
+  assert(focal[0].loss < plain[0].loss, `focal ${focal[0].loss} vs plain ${plain[0].loss}`);
+  await assertRejectsWith(
+    () =>
+      trainModel(buildSimpleCnn({ imageSize: 8 }), stream(), {
+        epochs: 1,
+        classWeight: { 0: 1, 1: 10 },
+        loss: focalLoss(),
+        progress: "none",
+      }),
+    "either classWeight or a custom loss",
+  );
+});
+
+Deno.test("buildSimpleCnn sets the output unit's initial bias", () => {
+  const bias = Math.log(100 / 1000);
+  const model = buildSimpleCnn({ imageSize: 8, outputBias: bias });
+  const outputBias = model.getLayer("output").getWeights()[1].dataSync();
+  assertAlmostEquals(outputBias[0], bias, 1e-6);
 });
