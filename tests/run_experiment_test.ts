@@ -1,29 +1,13 @@
 import { assertEquals } from "./assert.ts";
 import { prepareDataset } from "../lib/batches.ts";
 import { selectEngine } from "../lib/engine.ts";
-import type { ImageSet } from "../lib/image_set.ts";
+import { noiseImageSet } from "./fixtures/noise_images.ts";
 import { runExperiment } from "../lib/run_experiment.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
-/** 8x8 images, every fourth one a dog (label 1), with seeded noise. */
-function tinyImageSet(count: number): ImageSet {
-  const side = 8;
-  const pixels = new Uint8Array(count * side * side * 3);
-  let state = 7;
-  for (let position = 0; position < pixels.length; position++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    pixels[position] = state % 256;
-  }
-  return {
-    classNames: ["cats", "dogs"],
-    height: side,
-    width: side,
-    pixels,
-    labels: Uint8Array.from({ length: count }, (_, image) => image % 4 === 0 ? 1 : 0),
-    paths: Array.from({ length: count }, (_, image) => `image${image}.png`),
-  };
-}
+/** 8x8 noise images, every fourth one a dog. */
+const tinyImageSet = (count: number) => noiseImageSet(count, 7);
 
 Deno.test("runExperiment trains once per seed and returns the runs, histories and predictions as frames", async () => {
   const images = tinyImageSet(16);
