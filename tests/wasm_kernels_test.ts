@@ -6,19 +6,9 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { selectEngine } from "../lib/engine.ts";
 import { registerWasmTrainingKernels } from "../lib/wasm_kernels.ts";
+import { randomValues } from "./fixtures/random_values.ts";
 
 const tolerance = 1e-4;
-
-/** Deterministic pseudo-random numbers in [-1, 1), the same on every backend. */
-function randomValues(count: number, seed: number): Float32Array {
-  const values = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
 
 /** Runs `compute` with `backend` active and returns its results as plain arrays. */
 async function runOn(backend: string, compute: () => tf.Tensor[]): Promise<Float32Array[]> {

@@ -12,17 +12,7 @@ import {
   conv2dBackpropFilterByChunks,
   registerWebGpuTrainingKernels,
 } from "../lib/webgpu_kernels.ts";
-
-/** Deterministic pseudo-random numbers in [-1, 1), the same on every backend. */
-function randomValues(count: number, seed: number): Float32Array {
-  const values = new Float32Array(count);
-  let state = seed >>> 0;
-  for (let i = 0; i < count; i++) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    values[i] = state / 2 ** 31 - 1;
-  }
-  return values;
-}
+import { randomValues } from "./fixtures/random_values.ts";
 
 interface FilterCase {
   name: string;
