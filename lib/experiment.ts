@@ -16,8 +16,13 @@ export interface Condition {
   name: string;
   /** The training stream (its seed fixes the batch order). */
   train: TrainingStream;
-  /** Scored after every epoch; callbacks watch it. */
-  validation: LabeledExamples;
+  /**
+   * Scored after every epoch (callbacks watch it) unless `validateEachEpoch` is false, and
+   * predicted once after training, for choosing a threshold without touching the test set.
+   */
+  validation?: LabeledExamples;
+  /** Score the validation set after every epoch (default true); false saves time when no callback needs it. */
+  validateEachEpoch?: boolean;
   /** Scored once, after training. */
   test: LabeledExamples;
   /** Maximum number of epochs. */
@@ -50,6 +55,8 @@ export interface ConditionResult {
   test: Evaluation;
   /** The model's probability for each test example, for curves and other thresholds. */
   testProbabilities: Float32Array;
+  /** The trained model's probability for each validation example (absent without a validation set). */
+  validationProbabilities?: Float32Array;
   /** Wall-clock seconds of training and scoring. */
   seconds: number;
   /** The trained model (the caller disposes it when done). */
@@ -58,7 +65,8 @@ export interface ConditionResult {
 
 /**
  * Trains the series' CNN, freshly built from `condition.seed` with its own
- * Adam optimizer, under one condition, then scores it on the test set. Every
+ * Adam optimizer, under one condition, then scores it on the test set (and
+ * predicts the validation set, when there is one). Every
  * notebook experiment is a list of these calls.
  */
 export async function runCondition(condition: Condition): Promise<ConditionResult> {
@@ -74,18 +82,22 @@ export async function runCondition(condition: Condition): Promise<ConditionResul
     learningRate: condition.learningRate,
     classWeight: condition.classWeight,
     loss: condition.loss,
-    validation: condition.validation,
+    validation: condition.validateEachEpoch === false ? undefined : condition.validation,
     callbacks: condition.callbacks?.(),
     progress: condition.progress,
     label: condition.name,
   });
   const testProbabilities = await predictProbabilities(model, condition.test);
+  const validationProbabilities = condition.validation
+    ? await predictProbabilities(model, condition.validation)
+    : undefined;
   return {
     name: condition.name,
     seed: condition.seed,
     history,
     test: scorePredictions(labelsOf(condition.test), testProbabilities),
     testProbabilities,
+    validationProbabilities,
     seconds: (performance.now() - started) / 1000,
     model,
   };

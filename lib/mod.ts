@@ -63,3 +63,6 @@ export * from "./focal_loss.ts";
 export * from "./prior_shift.ts";
 export * from "./runs_frame.ts";
 export * from "./run_experiment.ts";
+export * from "./experiment_grid.ts";
+export * from "./imbalance_strategy.ts";
+export * from "./stored_frames.ts";

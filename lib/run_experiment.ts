@@ -1,7 +1,7 @@
 /**
  * One condition run over several seeds, with everything the runs produced
  * as polars DataFrames: the metrics per run, the history per run and epoch,
- * and the test predictions per run and example.
+ * and the test (and validation) predictions per run and example.
  */
 import type pl from "nodejs-polars";
 import type { Condition, ConditionResult } from "./experiment.ts";
@@ -19,6 +19,8 @@ export interface ExperimentRuns {
   histories: pl.DataFrame;
   /** One row per run and test example, with its label: {@link predictionsFrame}. */
   predictions: pl.DataFrame;
+  /** The same for the validation set; null when the conditions have none. */
+  validationPredictions: pl.DataFrame | null;
 }
 
 /**
@@ -32,15 +34,21 @@ export async function runExperiment(
   options: { seeds: readonly number[] },
 ): Promise<ExperimentRuns> {
   const testLabels: Uint8Array[] = [];
+  const validationLabels: Uint8Array[] = [];
   const results = await runSeeds(options.seeds, (seed) => {
     const condition = makeCondition(seed);
     testLabels.push(labelsOf(condition.test));
+    if (condition.validation) validationLabels.push(labelsOf(condition.validation));
     return condition;
   });
+  const everyRunValidated = validationLabels.length === results.length;
   return {
     results,
     frame: resultsFrame(results),
     histories: historiesFrame(results),
     predictions: predictionsFrame(results, testLabels),
+    validationPredictions: everyRunValidated
+      ? predictionsFrame(results, validationLabels, "validation")
+      : null,
   };
 }

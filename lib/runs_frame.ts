@@ -92,49 +92,56 @@ export function historiesFrame(results: readonly ConditionResult[]): pl.DataFram
   ]);
 }
 
+/** Which set's probabilities {@link predictionsFrame} tabulates. */
+export type PredictionSet = "test" | "validation";
+
 /**
- * One row per run and test example: `condition`, `seed`, `example` (the
- * position in the test set), `probability`, and `label` when `testLabels`
- * gives each run's test labels (aligned with `results`), for threshold
- * sweeps, calibration and curves over every run at once.
+ * One row per run and example of `set` (default the test set): `condition`,
+ * `seed`, `example` (the position in the set), `probability`, and `label`
+ * when `labels` gives each run's labels of that set (aligned with
+ * `results`), for threshold sweeps, calibration and curves over every run
+ * at once.
  */
 export function predictionsFrame(
   results: readonly ConditionResult[],
-  testLabels?: readonly ArrayLike<number>[],
+  labels?: readonly ArrayLike<number>[],
+  set: PredictionSet = "test",
 ): pl.DataFrame {
   checkResults(results, "predictionsFrame");
-  if (testLabels && testLabels.length !== results.length) {
+  if (labels && labels.length !== results.length) {
     throw new Error(
-      `predictionsFrame: ${results.length} results but ${testLabels.length} label arrays: ` +
-        "pass each run's test labels, in the order of the results.",
+      `predictionsFrame: ${results.length} results but ${labels.length} label arrays: ` +
+        "pass each run's labels, in the order of the results.",
     );
   }
-  testLabels?.forEach((labels, run) => {
-    const predicted = results[run].testProbabilities.length;
-    if (labels.length !== predicted) {
+  const probabilities = results.map((result, run) => {
+    const values = set === "test" ? result.testProbabilities : result.validationProbabilities;
+    if (!values) {
+      throw new Error(
+        `predictionsFrame: run ${run} ("${result.name}", seed ${result.seed}) has no ${set} ` +
+          "probabilities: give its condition a validation set.",
+      );
+    }
+    return values;
+  });
+  labels?.forEach((runLabels, run) => {
+    if (runLabels.length !== probabilities[run].length) {
       throw new Error(
         `predictionsFrame: run ${run} ("${results[run].name}", seed ${results[run].seed}) has ` +
-          `${predicted} test probabilities but ${labels.length} labels: pass labelsOf(its test set).`,
+          `${probabilities[run].length} ${set} probabilities but ${runLabels.length} labels: ` +
+          `pass labelsOf(its ${set} set).`,
       );
     }
   });
   const repeat = <T>(value: (result: ConditionResult) => T): T[] =>
-    results.flatMap((result) => Array(result.testProbabilities.length).fill(value(result)));
+    results.flatMap((result, run) => Array(probabilities[run].length).fill(value(result)));
   return pl.DataFrame([
     pl.Series("condition", repeat((result) => result.name), pl.Utf8),
     pl.Series("seed", repeat((result) => result.seed), pl.Int64),
-    pl.Series(
-      "example",
-      results.flatMap((result) => [...result.testProbabilities.keys()]),
-      pl.Int64,
-    ),
-    pl.Series(
-      "probability",
-      results.flatMap((result) => [...result.testProbabilities]),
-      pl.Float64,
-    ),
-    ...(testLabels
-      ? [pl.Series("label", testLabels.flatMap((labels) => Array.from(labels)), pl.Int64)]
+    pl.Series("example", probabilities.flatMap((values) => [...values.keys()]), pl.Int64),
+    pl.Series("probability", probabilities.flatMap((values) => [...values]), pl.Float64),
+    ...(labels
+      ? [pl.Series("label", labels.flatMap((runLabels) => Array.from(runLabels)), pl.Int64)]
       : []),
   ]);
 }
