@@ -42,7 +42,9 @@ export async function runExperimentGrid<P extends GridPoint>(
   const names = points.map((point) => point.name);
   const repeated = names.find((name, index) => names.indexOf(name) !== index);
   if (repeated !== undefined) {
-    throw new Error(`runExperimentGrid: the name "${repeated}" is used twice; names must be unique.`);
+    throw new Error(
+      `runExperimentGrid: the name "${repeated}" is used twice; names must be unique.`,
+    );
   }
   const parts: Omit<GridFrames, "conditions">[] = [];
   const started = performance.now();

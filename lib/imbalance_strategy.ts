@@ -3,7 +3,7 @@
  * its peers compare: change nothing, weight the classes in the loss, or
  * resample the training list until the classes are even.
  */
-import { type TrainingStream, prepareDataset } from "./batches.ts";
+import { prepareDataset, type TrainingStream } from "./batches.ts";
 import { computeClassWeight } from "./class_weight.ts";
 import type { ImageSet } from "./image_set.ts";
 import { randomOversample, randomUndersample } from "./sampling.ts";
@@ -56,7 +56,10 @@ export function trainingForStrategy(
     case "balanced weights": {
       const labels = byClass.flatMap((indices, label) => indices.map(() => label));
       const classes = byClass.map((_, label) => label);
-      return { train: stream(byClass), classWeight: computeClassWeight(labels, "balanced", classes) };
+      return {
+        train: stream(byClass),
+        classWeight: computeClassWeight(labels, "balanced", classes),
+      };
     }
     case "oversampling":
       return { train: stream(randomOversample(byClass, seed)) };

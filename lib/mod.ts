@@ -66,3 +66,4 @@ export * from "./run_experiment.ts";
 export * from "./experiment_grid.ts";
 export * from "./imbalance_strategy.ts";
 export * from "./stored_frames.ts";
+export * from "./deployment_metrics.ts";

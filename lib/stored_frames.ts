@@ -92,7 +92,10 @@ function writeAtomically(
     for (const [name, frame] of Object.entries(frames)) {
       frame.writeParquet(join(partial, `${name}.parquet`));
     }
-    Deno.writeTextFileSync(join(partial, "manifest.json"), JSON.stringify(manifest, null, 2) + "\n");
+    Deno.writeTextFileSync(
+      join(partial, "manifest.json"),
+      JSON.stringify(manifest, null, 2) + "\n",
+    );
     if (exists(folder)) Deno.renameSync(folder, previous);
     Deno.renameSync(partial, folder);
     if (exists(previous)) Deno.removeSync(previous, { recursive: true });

@@ -17,7 +17,7 @@ import {
   splitLinesLikePython,
 } from "../scripts/notebook_runner/notebook_format.ts";
 import type { JupyterMessage } from "../scripts/notebook_runner/wire_protocol.ts";
-import { runNotebook } from "../scripts/run_notebooks.ts";
+import { runNotebookInChild } from "./child/run_notebook_child.ts";
 
 const RUNNER_SCRIPT = new URL("../scripts/run_notebooks.ts", import.meta.url).pathname;
 
@@ -241,7 +241,7 @@ Deno.test("late outputs: all 100 outputs of a 30-cell notebook arrive, in order"
     });
     assert.equal(expected.flat().length, 100);
     const path = await writeNotebook(directory, "late.ipynb", sources);
-    const result = await runNotebook(path);
+    const result = await runNotebookInChild(path);
     assert.equal(result.ok, true, result.failures.map(formatFailureReport).join("\n"));
     assert.equal(result.executedCellCount, 30);
     const written = await readNotebook(path);
@@ -289,7 +289,7 @@ Deno.test("a thrown error stops the notebook, keeps earlier outputs and exits no
     ]);
     assert.equal(cells[2].execution_count, null);
 
-    const allowed = await runNotebook(path, { allowErrors: true });
+    const allowed = await runNotebookInChild(path, { allowErrors: true });
     assert.equal(allowed.ok, true);
     assert.equal(allowed.failures.length, 1);
     const rerun = codeCells((await readNotebook(path)).cells);
@@ -303,7 +303,7 @@ Deno.test("a syntax error is reported with deno check's message, not 'Execution 
       "const ok = 1;",
       "const a = 1;\nlet x: number = ;",
     ]);
-    const result = await runNotebook(path);
+    const result = await runNotebookInChild(path);
     assert.equal(result.ok, false);
     const report = formatFailureReport(result.failures[0]);
     assert.match(report, /code cell 2 of 2/);
@@ -327,7 +327,7 @@ Deno.test("unresolvable imports are reported with the real cause", async () => {
       'import absent from "npm:this-package-does-not-exist-xyz@1.0.0";',
     ]);
     // A registry on a closed local port makes the npm import fail fast and offline.
-    const result = await runNotebook(path, {
+    const result = await runNotebookInChild(path, {
       allowErrors: true,
       env: { NPM_CONFIG_REGISTRY: "http://127.0.0.1:9/" },
     });
@@ -350,7 +350,7 @@ Deno.test("a cell that runs past --timeout is stopped and reported; outputs are 
       'console.log("never");',
     ]);
     const started = performance.now();
-    const result = await runNotebook(path, { timeoutSeconds: 1 });
+    const result = await runNotebookInChild(path, { timeoutSeconds: 1 });
     assert.ok(performance.now() - started < 20_000, "the timeout must cut the 60 s cell short");
     assert.equal(result.failures[0].kind, "timeout");
     const report = formatFailureReport(result.failures[0]);
@@ -372,7 +372,7 @@ Deno.test("a kernel that dies is reported with its exit code; outputs are kept",
       "Deno.exit(3);",
       'console.log("never");',
     ]);
-    const result = await runNotebook(path);
+    const result = await runNotebookInChild(path);
     assert.equal(result.failures[0].kind, "kernel-died");
     const report = formatFailureReport(result.failures[0]);
     assert.match(report, /code cell 2 of 3 \(id \w+\) killed the kernel/);

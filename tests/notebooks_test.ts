@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 import { assert } from "./assert.ts";
 import { writeCatsDogsFixture } from "./fixtures/cats_dogs.ts";
 import { writeCoil2000Fixture } from "./fixtures/coil2000.ts";
-import { runNotebook } from "../scripts/notebook_runner/run_notebook.ts";
+import { runNotebookInChild } from "./child/run_notebook_child.ts";
 
 const notebooksDir = fileURLToPath(new URL("../notebooks/", import.meta.url));
 const notebooks = [...Deno.readDirSync(notebooksDir)]
@@ -29,7 +29,7 @@ for (const name of notebooks) {
     async fn() {
       const source = join(notebooksDir, name);
       const before = Deno.readTextFileSync(source);
-      const result = await runNotebook(source, {
+      const result = await runNotebookInChild(source, {
         outputPath: join(fixtureDir, name),
         timeoutSeconds: 300,
         env: {
@@ -37,6 +37,7 @@ for (const name of notebooks) {
           CATS_DOGS_DIR: catsDogs,
           COIL2000_DIR: coil2000,
           TFJS_BACKEND: "wasm",
+          RESULTS_DIR: join(fixtureDir, "results"),
         },
       });
       const report = result.failures.map((failure) => JSON.stringify(failure)).join("\n");
