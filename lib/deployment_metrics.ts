@@ -10,6 +10,7 @@ import { precisionRecallPoints, rocAuc } from "./auc.ts";
 import { brierScore, expectedCalibrationError } from "./calibration.ts";
 import { type ConfusionCounts, confusionCounts } from "./metrics.ts";
 import { precisionAtPrevalence, rescalePrecision } from "./prevalence.ts";
+import { defaultSweepThresholds } from "./threshold_sweep.ts";
 
 /** Threshold metrics at a deployment prevalence, from {@link metricsAtPrevalence}. */
 export interface MetricsAtPrevalence {
@@ -148,4 +149,49 @@ function shareOfPositives(labels: ArrayLike<number>, caller: string): number {
     );
   }
   return positives / labels.length;
+}
+
+/** One row of {@link thresholdSweepAtPrevalence}. */
+export interface ThresholdAtPrevalence extends MetricsAtPrevalence {
+  /** The decision threshold (positive when the probability is strictly above it). */
+  threshold: number;
+}
+
+/**
+ * The metrics at `prevalence` for each threshold (default 0, 0.01, …, 1):
+ * the threshold sweep of `thresholdSweep`, for a deployment share of positives.
+ */
+export function thresholdSweepAtPrevalence(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  prevalence: number,
+  thresholds: readonly number[] = defaultSweepThresholds,
+): ThresholdAtPrevalence[] {
+  if (thresholds.length === 0) {
+    throw new Error(
+      "thresholdSweepAtPrevalence: no thresholds; pass e.g. [0.3, 0.5] or leave it out.",
+    );
+  }
+  return thresholds.map((threshold) => ({
+    threshold,
+    ...metricsAtPrevalence(confusionCounts(labels, probabilities, threshold), prevalence),
+  }));
+}
+
+/**
+ * The threshold with the highest F1 at `prevalence` (the middle one of tied
+ * thresholds, as `bestThreshold`). Choose it on validation predictions and
+ * apply it to the test set.
+ */
+export function bestThresholdAtPrevalence(
+  labels: ArrayLike<number>,
+  probabilities: ArrayLike<number>,
+  prevalence: number,
+  thresholds: readonly number[] = defaultSweepThresholds,
+): ThresholdAtPrevalence {
+  const rows = thresholdSweepAtPrevalence(labels, probabilities, prevalence, thresholds);
+  const best = Math.max(...rows.map((row) => row.f1));
+  const tied = rows.filter((row) => row.f1 === best)
+    .sort((first, second) => first.threshold - second.threshold);
+  return tied[Math.floor((tied.length - 1) / 2)];
 }

@@ -67,3 +67,7 @@ export * from "./experiment_grid.ts";
 export * from "./imbalance_strategy.ts";
 export * from "./stored_frames.ts";
 export * from "./deployment_metrics.ts";
+export * from "./plots/reliability_diagram.ts";
+export * from "./plots/interval_lines.ts";
+export * from "./run_intervals.ts";
+export * from "./grid_scores.ts";
