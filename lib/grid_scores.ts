@@ -64,18 +64,7 @@ export function runPredictions(
  * prevalence) with the test's `tunedPrecision`, `tunedRecall`, `tunedF1` there.
  */
 export function scoreGridRuns(frames: GridFrames, options: ScoreGridOptions): pl.DataFrame {
-  const conditions = new Map(
-    (frames.conditions.toRecords() as ConditionRow[]).map((row) => [String(row.condition), row]),
-  );
-  const runs = frames.runs.select("condition", "seed").toRecords() as {
-    condition: string;
-    seed: number;
-  }[];
-  const rows = runs.map(({ condition, seed }) => {
-    const settings = conditions.get(condition);
-    if (!settings) {
-      throw new Error(`scoreGridRuns: the run "${condition}" has no row in the conditions frame.`);
-    }
+  const rows = gridRuns(frames).map(({ condition, seed, settings }) => {
     const prevalence = options.prevalence(settings);
     const prepare = (set: RunPredictions) => ({
       labels: set.labels,
@@ -123,15 +112,9 @@ export function thresholdRuns(
   frames: GridFrames,
   options: { conditions: readonly string[]; prevalence: (condition: ConditionRow) => number },
 ): pl.DataFrame {
-  const settings = new Map(
-    (frames.conditions.toRecords() as ConditionRow[]).map((row) => [String(row.condition), row]),
-  );
-  const runs = frames.runs.select("condition", "seed").toRecords() as {
-    condition: string;
-    seed: number;
-  }[];
-  const rows = runs.filter((run) => options.conditions.includes(run.condition)).flatMap((run) => {
-    const condition = settings.get(run.condition)!;
+  const runs = gridRuns(frames).filter((run) => options.conditions.includes(run.condition));
+  const rows = runs.flatMap((run) => {
+    const condition = run.settings;
     const { labels, probabilities } = runPredictions(
       frames.testPredictions,
       run.condition,
@@ -154,4 +137,22 @@ export function thresholdRuns(
     );
   }
   return pl.readRecords(rows);
+}
+
+/** The grid's runs in the runs frame's order, each with its condition's settings row. */
+function gridRuns(
+  frames: GridFrames,
+): { condition: string; seed: number; settings: ConditionRow }[] {
+  const settings = new Map(
+    (frames.conditions.toRecords() as ConditionRow[]).map((row) => [String(row.condition), row]),
+  );
+  const runs = frames.runs.select("condition", "seed").toRecords() as {
+    condition: string;
+    seed: number;
+  }[];
+  return runs.map(({ condition, seed }) => {
+    const row = settings.get(condition);
+    if (!row) throw new Error(`the run "${condition}" has no row in the conditions frame.`);
+    return { condition, seed, settings: row };
+  });
 }
