@@ -180,18 +180,33 @@ export function thresholdSweepAtPrevalence(
 
 /**
  * The threshold with the highest F1 at `prevalence` (the middle one of tied
- * thresholds, as `bestThreshold`). Choose it on validation predictions and
- * apply it to the test set.
+ * thresholds, as `bestThreshold`). By default the candidates are the
+ * midpoints between neighbouring distinct probabilities, plus one below the
+ * lowest and one above the highest, so every distinct decision is tried
+ * however small the probabilities are (a fixed grid of 0.01 steps cannot
+ * separate probabilities that all lie below 0.01). Choose it on validation
+ * predictions and apply it to the test set.
  */
 export function bestThresholdAtPrevalence(
   labels: ArrayLike<number>,
   probabilities: ArrayLike<number>,
   prevalence: number,
-  thresholds: readonly number[] = defaultSweepThresholds,
+  thresholds: readonly number[] = candidateThresholds(probabilities),
 ): ThresholdAtPrevalence {
   const rows = thresholdSweepAtPrevalence(labels, probabilities, prevalence, thresholds);
   const best = Math.max(...rows.map((row) => row.f1));
   const tied = rows.filter((row) => row.f1 === best)
     .sort((first, second) => first.threshold - second.threshold);
   return tied[Math.floor((tied.length - 1) / 2)];
+}
+
+/** Midpoints between neighbouring distinct probabilities, half the lowest, and halfway from the highest to 1. */
+function candidateThresholds(probabilities: ArrayLike<number>): number[] {
+  const values = [...new Set(Array.from(probabilities))].sort((a, b) => a - b);
+  if (values.length === 0) return [0.5];
+  return [
+    values[0] / 2,
+    ...values.slice(1).map((value, index) => (values[index] + value) / 2),
+    (values[values.length - 1] + 1) / 2,
+  ];
 }

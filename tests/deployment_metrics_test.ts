@@ -3,9 +3,11 @@ import { averagePrecision } from "../lib/auc.ts";
 import { brierScore, expectedCalibrationError, reliabilityBins } from "../lib/calibration.ts";
 import {
   averagePrecisionAtPrevalence,
+  bestThresholdAtPrevalence,
   metricsAtPrevalence,
   prevalenceWeights,
   scoreAtPrevalence,
+  thresholdSweepAtPrevalence,
 } from "../lib/deployment_metrics.ts";
 import { confusionCounts, metricsFromCounts } from "../lib/metrics.ts";
 
@@ -100,4 +102,25 @@ Deno.test("the prevalence metrics explain bad input", async () => {
   await assertRejectsWith(() => prevalenceWeights(labels, 1), "strictly");
   await assertRejectsWith(() => brierScore(labels, scores, [1, 2]), "one weight per example");
   await assertRejectsWith(() => brierScore(labels, scores, [1, 1, 1, 1, 1, -1]), "≥ 0");
+});
+
+Deno.test("bestThresholdAtPrevalence tries every distinct decision, however small the probabilities", () => {
+  // All probabilities below 0.01: a 0.01 grid could only flag all or nothing.
+  const small = [0.009, 0.001, 0.008, 0.002, 0.003, 0.0005];
+  const best = bestThresholdAtPrevalence(labels, small, 0.2);
+  // The three positives score 0.009, 0.008 and 0.003, the negatives at most 0.002: the threshold
+  // midway between 0.002 and 0.003 separates them perfectly.
+  assertAlmostEquals(best.threshold, 0.0025, 1e-12);
+  assertAlmostEquals(best.recall, 1, 1e-12);
+  assertAlmostEquals(best.precision, 1, 1e-12);
+  // Its F1 is the highest of any threshold.
+  const grid = thresholdSweepAtPrevalence(labels, small, 0.2, [
+    0,
+    0.0015,
+    0.0025,
+    0.004,
+    0.0085,
+    0.01,
+  ]);
+  for (const row of grid) assertEquals(row.f1 <= best.f1, true);
 });
