@@ -74,13 +74,15 @@ function inputTensor(data: ArrayDataset, indices: readonly number[]): tf.Tensor 
  * The model's outputs for every example, in order, predicted in inference
  * mode `batchSize` examples at a time: `count × units` values, row after
  * row (one probability per example for a sigmoid model, one per class for a
- * softmax model).
+ * softmax model). Reads each batch back asynchronously, which every
+ * engine supports (WebGPU in Deno cannot read synchronously: it has no
+ * canvas to read through).
  */
-export function predictArrays(
+export async function predictArrays(
   model: tf.LayersModel,
   data: ArrayDataset,
   batchSize = 256,
-): Float32Array {
+): Promise<Float32Array> {
   const units = outputUnits(model);
   const size = exampleSize(data);
   const outputs = new Float32Array(data.count * units);
@@ -91,7 +93,7 @@ export function predictArrays(
       ...data.exampleShape,
     ]);
     const output = tf.tidy(() => model.predict(x) as tf.Tensor);
-    outputs.set(output.dataSync(), start * units);
+    outputs.set(await output.data() as Float32Array, start * units);
     tf.dispose([x, output]);
   }
   return outputs;
@@ -117,9 +119,12 @@ function scoreSoftmax(
 }
 
 /** The validation fields of an epoch log. */
-function validationLog(model: tf.LayersModel, validation: ArrayDataset): Partial<EpochLog> {
+async function validationLog(
+  model: tf.LayersModel,
+  validation: ArrayDataset,
+): Promise<Partial<EpochLog>> {
   const units = outputUnits(model);
-  const outputs = predictArrays(model, validation);
+  const outputs = await predictArrays(model, validation);
   if (units > 1) {
     const { loss, accuracy } = scoreSoftmax(validation.labels, outputs, units);
     return { valLoss: loss, valAccuracy: accuracy };
@@ -198,7 +203,7 @@ export async function fitArrays(
         true,
         variables,
       ) as tf.Scalar;
-      lossSum += loss.dataSync()[0] * indices.length;
+      lossSum += (await loss.data())[0] * indices.length;
       tf.dispose([loss, x]);
       await progress.batchEnd(
         epoch,
@@ -209,7 +214,7 @@ export async function fitArrays(
     const log: EpochLog = {
       epoch,
       loss: lossSum / data.count,
-      ...(options.validation ? validationLog(model, options.validation) : {}),
+      ...(options.validation ? await validationLog(model, options.validation) : {}),
       lr,
       seconds: (performance.now() - started) / 1000,
     };

@@ -74,7 +74,7 @@ export async function runMnistCondition(condition: MnistCondition): Promise<Mnis
     label: condition.name,
   });
   optimizer.dispose();
-  const outputs = predictArrays(model, condition.test);
+  const outputs = await predictArrays(model, condition.test);
   return {
     name: condition.name,
     history,

@@ -147,7 +147,7 @@ export async function runTabularCondition(condition: TabularCondition): Promise<
       classWeight,
       progress: "none",
     });
-    const testProbabilities = predictArrays(model, condition.evaluation);
+    const testProbabilities = await predictArrays(model, condition.evaluation);
     return {
       strategy: condition.strategy,
       model: condition.model,

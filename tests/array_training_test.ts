@@ -131,7 +131,7 @@ Deno.test("fitArrays learns separable classes with a softmax, and logs validatio
   assertEquals(history.length, 15);
   assert(history[14].loss < history[0].loss, "the training loss falls");
   assert(history[14].valAccuracy! > 0.95, `validation accuracy ${history[14].valAccuracy}`);
-  assertEquals(predictArrays(model, data).length, 300 * 3);
+  assertEquals((await predictArrays(model, data)).length, 300 * 3);
 });
 
 Deno.test("fitArrays is repeatable for a seed and reshuffles differently for another", async () => {
@@ -169,7 +169,7 @@ Deno.test("fitArrays trains a sigmoid model on binary cross-entropy with class w
       progress: "none",
     });
     assert(history[0].valAuc !== undefined, "a binary model logs the series' validation metrics");
-    return [...predictArrays(model, data)].filter((p) => p > 0.5).length;
+    return [...await predictArrays(model, data)].filter((p) => p > 0.5).length;
   };
   const plain = await positivesPredicted();
   const weighted = await positivesPredicted({ 0: 0.55, 1: 5 });
@@ -195,4 +195,26 @@ Deno.test("fitArrays names bad options and labels the model cannot output", asyn
       }),
     "mapping",
   );
+});
+
+Deno.test("fitArrays and predictArrays never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
+  const prototype = tf.Tensor.prototype as unknown as { dataSync: () => unknown };
+  const original = prototype.dataSync;
+  prototype.dataSync = () => {
+    throw new Error("dataSync called");
+  };
+  try {
+    const data = clusters(30);
+    const model = softmaxModel();
+    await fitArrays(model, data, {
+      epochs: 1,
+      optimizer: tf.train.adam(0.01),
+      seed: 1,
+      validation: data,
+      progress: "none",
+    });
+    assertEquals((await predictArrays(model, data)).length, 30 * 3);
+  } finally {
+    prototype.dataSync = original;
+  }
 });

@@ -181,3 +181,27 @@ Deno.test("buildSimpleCnn sets the output unit's initial bias", () => {
   const outputBias = model.getLayer("output").getWeights()[1].dataSync();
   assertAlmostEquals(outputBias[0], bias, 1e-6);
 });
+
+Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
+  const prototype = tf.Tensor.prototype as unknown as { dataSync: () => unknown };
+  const original = prototype.dataSync;
+  prototype.dataSync = () => {
+    throw new Error("dataSync called");
+  };
+  try {
+    const source = tinyImageSet(48);
+    const all = Array.from({ length: 48 }, (_, i) => i);
+    const validation = { source, indices: all.slice(32) };
+    const model = buildSimpleCnn({ imageSize: 8, seed: 3 });
+    const history = await trainModel(
+      model,
+      prepareDataset(source, [all.slice(0, 32)], { seed: 5, batchSize: 16 }),
+      { epochs: 1, validation, progress: "none" },
+    );
+    assertEquals(history.length, 1);
+    assertEquals((await evaluate(model, validation)).count, 16);
+    model.dispose();
+  } finally {
+    prototype.dataSync = original;
+  }
+});
