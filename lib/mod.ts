@@ -70,4 +70,5 @@ export * from "./deployment_metrics.ts";
 export * from "./plots/reliability_diagram.ts";
 export * from "./plots/interval_lines.ts";
 export * from "./run_intervals.ts";
+export * from "./imbalance_study.ts";
 export * from "./grid_scores.ts";
