@@ -13,7 +13,9 @@
  * of one run, and absolute numbers only between runs on an idle machine.
  *
  * Options: --seconds N (time per measurement, default 20). TFJS_WASM_THREADS
- * sets the wasm engine's thread count (default: one per logical core).
+ * sets the wasm engine's thread count (default: the cores other processes
+ * leave free); PyTorch runs with the same number of threads as the wasm
+ * engine, so the ratio compares like with like.
  */
 import { fileURLToPath } from "node:url";
 import process from "node:process";
@@ -141,14 +143,17 @@ console.log(`${tfjsLabel} 32x32: ${describe(tfjs32)}`);
 const tfjs64 = tfjsThroughput(64, seconds);
 console.log(`${tfjsLabel} 64x64: ${describe(tfjs64)}`);
 
-const torch32 = await torchThroughput(32, threads, seconds);
+// Like for like: PyTorch gets as many threads as the wasm engine uses.
+const torchThreads = engine.threads ?? threads;
+const torchLabel = `PyTorch (${torchThreads} thread${torchThreads === 1 ? "" : "s"})`;
+const torch32 = await torchThroughput(32, torchThreads, seconds);
 if (typeof torch32 === "string") {
   console.log(`PyTorch: skipped, ${torch32}. No ratio line.`);
 } else {
-  console.log(`PyTorch (${threads} threads) 32x32: ${describe(torch32)}`);
-  const torch64 = await torchThroughput(64, threads, seconds);
+  console.log(`${torchLabel} 32x32: ${describe(torch32)}`);
+  const torch64 = await torchThroughput(64, torchThreads, seconds);
   if (typeof torch64 !== "string") {
-    console.log(`PyTorch (${threads} threads) 64x64: ${describe(torch64)}`);
+    console.log(`${torchLabel} 64x64: ${describe(torch64)}`);
     console.log(`ratio_vs_pytorch_64px=${(tfjs64.perSecond / torch64.perSecond).toFixed(2)}`);
   }
   console.log(`ratio_vs_pytorch_32px=${(tfjs32.perSecond / torch32.perSecond).toFixed(2)}`);
