@@ -12,7 +12,12 @@
  * for the cores slow both engines (PyTorch's threads more), so compare ratios
  * of one run, and absolute numbers only between runs on an idle machine.
  *
- * Options: --seconds N (time per measurement, default 20). TFJS_WASM_THREADS
+ * The two engines take turns: each size is measured in `--rounds` rounds
+ * (default 3) of tfjs then PyTorch, and each engine's median round counts,
+ * so a burst of load from another process hits both rather than one.
+ *
+ * Options: --seconds N (time per engine and size, split over the rounds,
+ * default 20), --rounds N. TFJS_WASM_THREADS
  * sets the wasm engine's thread count (default: the cores other processes
  * leave free); PyTorch runs with the same number of threads as the wasm
  * engine, so the ratio compares like with like.
@@ -25,10 +30,10 @@ import { syntheticTraining } from "./synthetic_training.ts";
 
 const BATCH = 32;
 
-function secondsOption(): number {
-  const at = Deno.args.indexOf("--seconds");
-  const value = at >= 0 ? Number(Deno.args[at + 1]) : 20;
-  if (!(value > 0)) throw new Error(`--seconds needs a positive number, got ${Deno.args[at + 1]}.`);
+function numberOption(name: string, fallback: number): number {
+  const at = Deno.args.indexOf(name);
+  const value = at >= 0 ? Number(Deno.args[at + 1]) : fallback;
+  if (!(value > 0)) throw new Error(`${name} needs a positive number, got ${Deno.args[at + 1]}.`);
   return value;
 }
 
@@ -123,13 +128,14 @@ async function benchImageLoading(): Promise<void> {
   );
 }
 
-const seconds = secondsOption();
+const seconds = numberOption("--seconds", 20);
+const rounds = Math.round(numberOption("--rounds", 3));
 const engine = await selectEngine();
 const threads = navigator.hardwareConcurrency;
 const [load] = Deno.loadavg();
 console.log(
-  `machine: ${threads} logical cores, load average ${load.toFixed(2)}; ${seconds} s per ` +
-    `measurement; batch ${BATCH}`,
+  `machine: ${threads} logical cores, load average ${load.toFixed(2)}; ${seconds} s per engine ` +
+    `and size in ${rounds} alternating rounds; batch ${BATCH}`,
 );
 const tfjsLabel = `tfjs ${engine.backend}${
   engine.threads === undefined
@@ -138,23 +144,45 @@ const tfjsLabel = `tfjs ${engine.backend}${
 }`;
 await benchImageLoading();
 
-const tfjs32 = tfjsThroughput(32, seconds);
-console.log(`${tfjsLabel} 32x32: ${describe(tfjs32)}`);
-const tfjs64 = tfjsThroughput(64, seconds);
-console.log(`${tfjsLabel} 64x64: ${describe(tfjs64)}`);
-
 // Like for like: PyTorch gets as many threads as the wasm engine uses.
 const torchThreads = engine.threads ?? threads;
 const torchLabel = `PyTorch (${torchThreads} thread${torchThreads === 1 ? "" : "s"})`;
-const torch32 = await torchThroughput(32, torchThreads, seconds);
-if (typeof torch32 === "string") {
-  console.log(`PyTorch: skipped, ${torch32}. No ratio line.`);
-} else {
-  console.log(`${torchLabel} 32x32: ${describe(torch32)}`);
-  const torch64 = await torchThroughput(64, torchThreads, seconds);
-  if (typeof torch64 !== "string") {
-    console.log(`${torchLabel} 64x64: ${describe(torch64)}`);
-    console.log(`ratio_vs_pytorch_64px=${(tfjs64.perSecond / torch64.perSecond).toFixed(2)}`);
+let torchMissing: string | undefined;
+const ratios: Record<number, number> = {};
+for (const size of [32, 64]) {
+  const tfjsRounds: Throughput[] = [];
+  const torchRounds: Throughput[] = [];
+  for (let round = 0; round < rounds; round++) {
+    tfjsRounds.push(tfjsThroughput(size, seconds / rounds));
+    if (torchMissing) continue;
+    const torch = await torchThroughput(size, torchThreads, seconds / rounds);
+    if (typeof torch === "string") torchMissing = torch;
+    else torchRounds.push(torch);
   }
-  console.log(`ratio_vs_pytorch_32px=${(tfjs32.perSecond / torch32.perSecond).toFixed(2)}`);
+  const tfjs = median(tfjsRounds);
+  console.log(`${tfjsLabel} ${size}x${size}: ${describe(tfjs)}${roundsNote(tfjsRounds)}`);
+  if (torchRounds.length === rounds) {
+    const torch = median(torchRounds);
+    console.log(`${torchLabel} ${size}x${size}: ${describe(torch)}${roundsNote(torchRounds)}`);
+    ratios[size] = tfjs.perSecond / torch.perSecond;
+  }
+}
+if (torchMissing) {
+  console.log(`PyTorch: skipped, ${torchMissing}. No ratio line.`);
+} else {
+  console.log(`ratio_vs_pytorch_64px=${ratios[64].toFixed(2)}`);
+  console.log(`ratio_vs_pytorch_32px=${ratios[32].toFixed(2)}`);
+}
+
+/** The round with the median wall-clock throughput (the lower middle one for an even count). */
+function median(measurements: readonly Throughput[]): Throughput {
+  const sorted = [...measurements].sort((a, b) => a.perSecond - b.perSecond);
+  return sorted[Math.floor((sorted.length - 1) / 2)];
+}
+
+/** "; rounds 401, 388, 412" when there was more than one round. */
+function roundsNote(measurements: readonly Throughput[]): string {
+  return measurements.length < 2
+    ? ""
+    : `; median of rounds ${measurements.map((round) => round.perSecond.toFixed(0)).join(", ")}`;
 }
