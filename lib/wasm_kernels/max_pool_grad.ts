@@ -28,6 +28,12 @@ export function maxPoolGradInto(
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
+  const twoByTwo = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 &&
+    strideWidth === 2;
+  if (twoByTwo && top === 0 && left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
+    maxPoolGrad2x2Into(x, dy, dx, info);
+    return;
+  }
   dx.fill(0);
   let dyAt = 0;
   for (let b = 0; b < batchSize; b++) {
@@ -58,6 +64,64 @@ export function maxPoolGradInto(
           }
           if (bestAt >= 0) dx[bestAt] += dy[dyAt + c];
         }
+        dyAt += channels;
+      }
+    }
+  }
+}
+
+/**
+ * The same for the series' 2x2 windows at stride 2 that lie inside the input
+ * (no padding): the windows do not overlap, so each writes its four cells of
+ * `dx` directly (the gradient at the first largest pixel, 0 elsewhere), about
+ * three times faster than the general loop.
+ */
+function maxPoolGrad2x2Into(
+  x: Float32Array,
+  dy: Float32Array,
+  dx: Float32Array,
+  info: tf.backend_util.Conv2DInfo,
+): void {
+  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
+  // Rows or columns that no window covers (odd sizes) keep a zero gradient.
+  if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth) dx.fill(0);
+  const rowStep = inWidth * channels;
+  let dyAt = 0;
+  for (let b = 0; b < batchSize; b++) {
+    for (let outRow = 0; outRow < outHeight; outRow++) {
+      let at00 = (b * inHeight + 2 * outRow) * rowStep;
+      for (let outColumn = 0; outColumn < outWidth; outColumn++) {
+        const at01 = at00 + channels;
+        const at10 = at00 + rowStep;
+        const at11 = at10 + channels;
+        for (let c = 0; c < channels; c++) {
+          // The first largest in row-major order, as the general loop and the cpu backend pick it.
+          const v00 = x[at00 + c];
+          const v01 = x[at01 + c];
+          const v10 = x[at10 + c];
+          const v11 = x[at11 + c];
+          let best = -Infinity;
+          let where = -1;
+          if (v00 > best) {
+            best = v00;
+            where = 0;
+          }
+          if (v01 > best) {
+            best = v01;
+            where = 1;
+          }
+          if (v10 > best) {
+            best = v10;
+            where = 2;
+          }
+          if (v11 > best) where = 3;
+          const gradient = dy[dyAt + c];
+          dx[at00 + c] = where === 0 ? gradient : 0;
+          dx[at01 + c] = where === 1 ? gradient : 0;
+          dx[at10 + c] = where === 2 ? gradient : 0;
+          dx[at11 + c] = where === 3 ? gradient : 0;
+        }
+        at00 += 2 * channels;
         dyAt += channels;
       }
     }
