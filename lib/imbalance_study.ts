@@ -2,14 +2,16 @@
  * The conventions of the imbalance study that notebooks 07 (which trains
  * and plots it) and 08 (which states its findings) share: each condition's
  * deployment share of dogs, the prior-shift correction of the strategies
- * that train as if the classes were even, the weight sweep's runs, and the
- * paired gain of tuning the threshold.
+ * that train as if the classes were even, the weight sweep's runs, the
+ * paired gain of tuning the threshold, and the prior-shift table.
  */
 import pl from "nodejs-polars";
 import { type PairedDifference, pairedDifference } from "./bootstrap.ts";
 import type { GridFrames } from "./experiment_grid.ts";
 import { type ConditionRow, scoreGridRuns } from "./grid_scores.ts";
+import { imbalanceStrategies } from "./imbalance_strategy.ts";
 import { correctForPrior } from "./prior_shift.ts";
+import { formatInterval, summarizeRuns } from "./run_intervals.ts";
 
 /** The strategies whose training data (or loss) treat dogs as half the data. */
 export const strategiesTrainedAsBalanced: readonly string[] = [
@@ -96,4 +98,42 @@ export function thresholdGain(
     tunedF1: mean(column("tunedF1")),
     thresholds: column("tunedThreshold"),
   };
+}
+
+/**
+ * One row per ratio in `ratios` and imbalance strategy: calibration (ECE,
+ * Brier) before and after the prior-shift correction, precision at 0.5 and
+ * recall at 0.5 after it, and the precision at the validation-tuned
+ * threshold (which the monotone correction leaves as it is), each as
+ * "mean [95 % interval]" over the seeds.
+ */
+export function priorShiftRows(
+  scores: pl.DataFrame,
+  corrected: pl.DataFrame,
+  ratios: readonly number[],
+): Record<string, string>[] {
+  return ratios.flatMap((catsPerDog) =>
+    imbalanceStrategies.map((strategy) => {
+      const cell = (frame: pl.DataFrame, metric: string) => {
+        const runs = frame.filter(
+          pl.col("study").eq(pl.lit("imbalance"))
+            .and(pl.col("catsPerDog").eq(catsPerDog))
+            .and(pl.col("strategy").eq(pl.lit(strategy))),
+        );
+        const [row] = summarizeRuns(runs, { by: ["strategy"], metrics: [metric] }).toRecords();
+        return formatInterval(Number(row.mean), Number(row.low), Number(row.high));
+      };
+      return {
+        ratio: `1:${catsPerDog}`,
+        strategy,
+        ECE: cell(scores, "ece"),
+        "ECE, corrected": cell(corrected, "ece"),
+        Brier: cell(scores, "brier"),
+        "Brier, corrected": cell(corrected, "brier"),
+        "precision at 0.5": cell(scores, "precision"),
+        "recall at 0.5, corrected": cell(corrected, "recall"),
+        "precision, tuned threshold": cell(scores, "tunedPrecision"),
+      };
+    })
+  );
 }

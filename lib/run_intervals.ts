@@ -189,3 +189,28 @@ export function intervalTable(
     })),
   }));
 }
+
+/**
+ * Table rows of {@link compareConditions}' result: "a − b", the metric, both
+ * means, the difference with its interval, and on how many seeds a was higher.
+ */
+export function comparisonRows(comparisons: pl.DataFrame, digits = 3): Record<string, string>[] {
+  requireColumns(
+    comparisons,
+    ["a", "b", "metric", "meanA", "meanB", "difference"],
+    "comparisonRows",
+  );
+  return (comparisons.toRecords() as Record<string, string | number>[]).map((row) => ({
+    comparison: `${row.a} − ${row.b}`,
+    metric: String(row.metric),
+    "mean of a": Number(row.meanA).toFixed(digits),
+    "mean of b": Number(row.meanB).toFixed(digits),
+    "difference [95 % interval]": formatInterval(
+      Number(row.difference),
+      Number(row.low),
+      Number(row.high),
+      digits,
+    ),
+    "seeds where a > b": `${Math.round(Number(row.aWins) * Number(row.pairs))} of ${row.pairs}`,
+  }));
+}

@@ -1,9 +1,10 @@
 import pl from "nodejs-polars";
-import { assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
 import { scoreAtPrevalence } from "../lib/deployment_metrics.ts";
 import type { GridFrames } from "../lib/experiment_grid.ts";
 import {
   priorCorrectedScores,
+  priorShiftRows,
   studyPrevalence,
   studyScores,
   thresholdGain,
@@ -27,6 +28,14 @@ const conditions = [
   },
   { condition: "w5", study: "weight", catsPerDog: 10, strategy: "dog weight 5", dogWeight: 5 },
   { condition: "plain50", study: "imbalance", catsPerDog: 50, strategy: "nothing", dogWeight: 0 },
+  { condition: "over", study: "imbalance", catsPerDog: 10, strategy: "oversampling", dogWeight: 0 },
+  {
+    condition: "under",
+    study: "imbalance",
+    catsPerDog: 10,
+    strategy: "undersampling",
+    dogWeight: 0,
+  },
 ];
 const runs = conditions.flatMap(({ condition }) => [1, 2].map((seed) => ({ condition, seed })));
 const probabilitiesOf = (condition: string) =>
@@ -100,4 +109,25 @@ Deno.test("thresholdGain: the paired gain of the tuned threshold over 0.5, with 
     () => thresholdGain(scores, "smote", 10),
     'no imbalance-sweep runs of "smote"',
   );
+});
+
+Deno.test("priorShiftRows: calibration before and after the correction, per ratio and strategy", () => {
+  const scores = studyScores(frames);
+  const corrected = priorCorrectedScores(frames);
+  const rows = priorShiftRows(scores, corrected, [10]);
+  assertEquals(rows.map((row) => `${row.ratio} ${row.strategy}`), [
+    "1:10 nothing",
+    "1:10 balanced weights",
+    "1:10 oversampling",
+    "1:10 undersampling",
+  ]);
+  // "nothing" is not corrected; "balanced weights" is, and its cell is the mean over both seeds.
+  assertEquals(rows[0].ECE, rows[0]["ECE, corrected"]);
+  const eces = corrected.filter(pl.col("condition").eq(pl.lit("balanced"))).getColumn("ece")
+    .toArray() as number[];
+  assert(
+    rows[1]["ECE, corrected"].startsWith(((eces[0] + eces[1]) / 2).toFixed(3)),
+    rows[1]["ECE, corrected"],
+  );
+  assert(rows[1].ECE !== rows[1]["ECE, corrected"], "the correction changed nothing");
 });

@@ -2,6 +2,7 @@ import pl from "nodejs-polars";
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
 import {
   compareConditions,
+  comparisonRows,
   formatInterval,
   intervalTable,
   summarizeRuns,
@@ -108,4 +109,14 @@ Deno.test("the interval helpers name missing columns, conditions and metrics", a
       }),
     'no metric "auc"',
   );
+});
+
+Deno.test("comparisonRows lays out a paired comparison for a table", () => {
+  const rows = comparisonRows(compareConditions(runs, { a: "a", b: "b", metrics: ["f1"] }));
+  assertEquals(rows.length, 1);
+  assertEquals(rows[0].comparison, "a − b");
+  assertEquals(rows[0]["mean of a"], "0.600");
+  assertEquals(rows[0]["mean of b"], "0.500");
+  assert(rows[0]["difference [95 % interval]"].startsWith("0.100 ["), "the difference comes first");
+  assertEquals(rows[0]["seeds where a > b"], "3 of 3");
 });
