@@ -6,9 +6,9 @@
  * every test passed: a crash while the runtime shuts down, most likely in
  * its teardown of native addons (compare denoland/deno#36499), which could
  * not be reproduced on demand; not a failing test. When the process dies of
- * SIGABRT and its last report
- * line says "0 failed", this prints a warning naming that and exits 0; any
- * failed test, any other crash, and an abort before the report still fail.
+ * SIGABRT and its last report line says "0 failed", this prints a warning
+ * naming that and exits 0; any failed test, any other crash, and an abort
+ * before the report still fail.
  */
 
 import { stripAnsi } from "./notebook_runner/cell_failure.ts";
