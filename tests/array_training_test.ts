@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
+import { withoutSyncReads } from "./fixtures/no_sync_reads.ts";
 import {
   arrayDataset,
   countLabels,
@@ -198,12 +199,7 @@ Deno.test("fitArrays names bad options and labels the model cannot output", asyn
 });
 
 Deno.test("fitArrays and predictArrays never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
-  const prototype = tf.Tensor.prototype as unknown as { dataSync: () => unknown };
-  const original = prototype.dataSync;
-  prototype.dataSync = () => {
-    throw new Error("dataSync called");
-  };
-  try {
+  await withoutSyncReads(async () => {
     const data = clusters(30);
     const model = softmaxModel();
     await fitArrays(model, data, {
@@ -214,7 +210,5 @@ Deno.test("fitArrays and predictArrays never read a tensor synchronously (WebGPU
       progress: "none",
     });
     assertEquals((await predictArrays(model, data)).length, 30 * 3);
-  } finally {
-    prototype.dataSync = original;
-  }
+  });
 });

@@ -1,5 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
+import { withoutSyncReads } from "./fixtures/no_sync_reads.ts";
 import { prepareDataset } from "../lib/batches.ts";
 import { EarlyStopping } from "../lib/callbacks/early_stopping.ts";
 import { evaluate } from "../lib/evaluate.ts";
@@ -183,12 +184,7 @@ Deno.test("buildSimpleCnn sets the output unit's initial bias", () => {
 });
 
 Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
-  const prototype = tf.Tensor.prototype as unknown as { dataSync: () => unknown };
-  const original = prototype.dataSync;
-  prototype.dataSync = () => {
-    throw new Error("dataSync called");
-  };
-  try {
+  await withoutSyncReads(async () => {
     const source = tinyImageSet(48);
     const all = Array.from({ length: 48 }, (_, i) => i);
     const validation = { source, indices: all.slice(32) };
@@ -201,7 +197,5 @@ Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in 
     assertEquals(history.length, 1);
     assertEquals((await evaluate(model, validation)).count, 16);
     model.dispose();
-  } finally {
-    prototype.dataSync = original;
-  }
+  });
 });
