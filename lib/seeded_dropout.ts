@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { hasHashedDropout, hashedDropout } from "./webgpu_dropout.ts";
 
 /** Options of {@link SeededDropout}. */
 export interface SeededDropoutArgs {
@@ -17,6 +18,11 @@ export interface SeededDropoutArgs {
  * seed is passed unchanged to each call), and without one it uses
  * `Math.random`, so a run cannot be repeated. This layer counts its calls and
  * derives each mask's seed from the base seed and the count.
+ *
+ * On WebGPU the mask is drawn on the GPU by a counter-based hash
+ * (lib/webgpu_dropout.ts); the CPU engines use tfjs's seeded generator. The
+ * two draw different masks from the same seed (as PyTorch's CPU and CUDA
+ * generators do), each repeatable on its own engine.
  */
 export class SeededDropout extends tf.layers.Layer {
   /** Name under which the layer is registered for serialization. */
@@ -39,6 +45,7 @@ export class SeededDropout extends tf.layers.Layer {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return input;
     const callSeed = this.seed + this.#calls++;
+    if (hasHashedDropout()) return hashedDropout(input, { rate: this.rate, seed: callSeed });
     return tf.tidy(() => tf.dropout(input, this.rate, undefined, callSeed));
   }
 

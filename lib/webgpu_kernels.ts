@@ -14,6 +14,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./wasm_kernels/borrow_tensor.ts";
+import { webGpuHashedDropoutConfig } from "./webgpu_dropout.ts";
 
 /** The attributes tfjs passes to a `Conv2DBackpropFilter` kernel. */
 export interface Conv2DBackpropFilterAttrs {
@@ -154,15 +155,17 @@ export const webGpuConv2dBackpropFilterConfig: tf.KernelConfig = {
 };
 
 /**
- * Replaces the `webgpu` backend's `Conv2DBackpropFilter` with the chunked
- * matrix-product version. Safe to call any number of times, before or after
- * the backend is initialised (the backend's package must be imported first, or
- * its own registration would replace this one).
+ * Registers this project's `webgpu` training kernels: the chunked
+ * matrix-product `Conv2DBackpropFilter` in place of the stock one, and
+ * hashed dropout (lib/webgpu_dropout.ts). Safe to call any number of times,
+ * before or after the backend is initialised (the backend's package must be
+ * imported first, or its own registration would replace these).
  */
 export function registerWebGpuTrainingKernels(): void {
-  const config = webGpuConv2dBackpropFilterConfig;
-  const registered = tf.getKernel(config.kernelName, config.backendName);
-  if (registered?.kernelFunc === config.kernelFunc) return;
-  if (registered !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
-  tf.registerKernel(config);
+  for (const config of [webGpuConv2dBackpropFilterConfig, webGpuHashedDropoutConfig]) {
+    const registered = tf.getKernel(config.kernelName, config.backendName);
+    if (registered?.kernelFunc === config.kernelFunc) continue;
+    if (registered !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    tf.registerKernel(config);
+  }
 }
