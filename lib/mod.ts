@@ -5,6 +5,7 @@
  * import { loadImageFolder, catsDogsDir, runCondition } from "../lib/mod.ts";
  * ```
  */
+export * from "./adam.ts";
 export * from "./auc.ts";
 export * from "./batches.ts";
 export * from "./callbacks/callback.ts";

@@ -4,7 +4,7 @@
  * evaluation rows with threshold and ranking metrics; and the summary of
  * many such runs (mean ± sd over seeds) for the notebook's table and chart.
  */
-import * as tf from "@tensorflow/tfjs";
+import { adam } from "./adam.ts";
 import type pl from "nodejs-polars";
 import { type ArrayDataset, countLabels, tableDataset } from "./array_dataset.ts";
 import { fitArrays, predictArrays } from "./array_training.ts";
@@ -137,7 +137,7 @@ export async function runTabularCondition(condition: TabularCondition): Promise<
       `Unknown model "${condition.model}"; use "dense net" or "logistic regression".`,
     );
   }
-  const optimizer = tf.train.adam(condition.learningRate ?? 1e-3);
+  const optimizer = adam(condition.learningRate ?? 1e-3);
   try {
     const history = await fitArrays(model, data, {
       epochs: condition.epochs,

@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "./adam.ts";
 import type { TrainingStream } from "./batches.ts";
 import type { TrainingCallback, TrainingContext } from "./callbacks/callback.ts";
 import { scorePredictions } from "./evaluate.ts";
@@ -88,7 +89,7 @@ export async function trainModel(
   const trainingLoss: BinaryLoss = options.loss ??
     ((labels, probabilities) =>
       weightedBinaryCrossEntropy(labels, probabilities, options.classWeight));
-  const optimizer = options.optimizer ?? tf.train.adam(options.learningRate ?? 1e-3);
+  const optimizer = options.optimizer ?? adam(options.learningRate ?? 1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const callbacks = options.callbacks ?? [];
   const progress = typeof options.progress === "object"

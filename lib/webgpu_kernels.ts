@@ -15,6 +15,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./wasm_kernels/borrow_tensor.ts";
 import { webGpuHashedDropoutConfig } from "./webgpu_dropout.ts";
+import { webGpuAdamMomentConfig, webGpuAdamValueConfig } from "./webgpu_adam.ts";
 
 /** The attributes tfjs passes to a `Conv2DBackpropFilter` kernel. */
 export interface Conv2DBackpropFilterAttrs {
@@ -156,13 +157,19 @@ export const webGpuConv2dBackpropFilterConfig: tf.KernelConfig = {
 
 /**
  * Registers this project's `webgpu` training kernels: the chunked
- * matrix-product `Conv2DBackpropFilter` in place of the stock one, and
- * hashed dropout (lib/webgpu_dropout.ts). Safe to call any number of times,
+ * matrix-product `Conv2DBackpropFilter` in place of the stock one, hashed
+ * dropout (lib/webgpu_dropout.ts) and fused Adam (lib/webgpu_adam.ts). Safe to call any number of times,
  * before or after the backend is initialised (the backend's package must be
  * imported first, or its own registration would replace these).
  */
 export function registerWebGpuTrainingKernels(): void {
-  for (const config of [webGpuConv2dBackpropFilterConfig, webGpuHashedDropoutConfig]) {
+  const configs = [
+    webGpuConv2dBackpropFilterConfig,
+    webGpuHashedDropoutConfig,
+    webGpuAdamMomentConfig,
+    webGpuAdamValueConfig,
+  ];
+  for (const config of configs) {
     const registered = tf.getKernel(config.kernelName, config.backendName);
     if (registered?.kernelFunc === config.kernelFunc) continue;
     if (registered !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);

@@ -17,6 +17,7 @@
  * convergence check).
  */
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "../lib/adam.ts";
 import { fileURLToPath } from "node:url";
 import { selectEngine } from "../lib/engine.ts";
 import { loadImageFolder } from "../lib/image_folder.ts";
@@ -138,7 +139,7 @@ function makeStep(
   batch: number,
 ): { step: () => Promise<number>; dispose: () => void } {
   const model = buildSimpleCnn({ imageSize: size, seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const x = tf.randomUniform([batch, size, size, 3], 0, 1, "float32", 1);
   const y = tf.cast(tf.randomUniform([batch, 1], 0, 2, "int32", 2), "float32");
@@ -428,7 +429,7 @@ async function convergence(options: Options, engine: string): Promise<void> {
   }
   const stream = prepareDataset(images, train, { seed: 0, batchSize: 32 });
   const model = buildSimpleCnn({ imageSize: [images.height, images.width], seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const started = performance.now();
   const losses: number[] = [];

@@ -4,6 +4,7 @@
  * profiler both time.
  */
 import * as tf from "@tensorflow/tfjs";
+import { adam } from "../lib/adam.ts";
 import { buildSimpleCnn } from "../lib/model.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
 
@@ -18,7 +19,7 @@ export interface SyntheticTraining {
 /** The series' CNN at `size`x`size`, ready to take steps on one random batch of `batchSize` images. */
 export function syntheticTraining(size: number, batchSize: number): SyntheticTraining {
   const model = buildSimpleCnn({ imageSize: size, seed: 0 });
-  const optimizer = tf.train.adam(1e-3);
+  const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const x = tf.randomUniform([batchSize, size, size, 3]);
   const y = tf.cast(tf.randomUniform([batchSize, 1], 0, 2, "int32"), "float32");
