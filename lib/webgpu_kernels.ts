@@ -9,11 +9,13 @@
  * Here the filter gradient is a matrix product, `im2col(x)ᵀ · dy`, whose long
  * shared dimension (batch x output rows x output columns) is cut into chunks:
  * one batched product gives a partial gradient per chunk, in parallel, and a
- * product with a row of ones sums them. Every step is a stock tfjs op, so the same
- * code runs (and is tested) on any backend.
+ * product with a row of ones sums them. The patch matrix comes from one
+ * im2col kernel (lib/im2col.ts); the rest are stock tfjs ops, so the same code
+ * runs, and is tested against the stock kernel, on the `cpu` backend.
  */
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./wasm_kernels/borrow_tensor.ts";
+import { im2col } from "./im2col.ts";
 import { webGpuHashedDropoutConfig } from "./webgpu_dropout.ts";
 import { webGpuAdamMomentConfig, webGpuAdamValueConfig } from "./webgpu_adam.ts";
 
@@ -71,52 +73,39 @@ export function conv2dBackpropFilterByChunks(
       false,
       "channelsLast",
     );
-    const [batch, inHeight, inWidth] = xNhwc.shape;
+    const [batch] = xNhwc.shape;
     const [, outHeight, outWidth] = dyNhwc.shape;
-    const { top, left } = info.padInfo;
-    // Rows/columns the forward pass read: beyond the input they were zeros.
-    const neededHeight = (outHeight - 1) * info.strideHeight + filterHeight;
-    const neededWidth = (outWidth - 1) * info.strideWidth + filterWidth;
-    const xPadded = tf.pad(xNhwc, [
-      [0, 0],
-      [top, Math.max(0, neededHeight - inHeight - top)],
-      [left, Math.max(0, neededWidth - inWidth - left)],
-      [0, 0],
-    ]);
     const tapLength = filterHeight * filterWidth * inChannels;
 
     /** The gradient's contribution of `images` images from `first`, as a [tapLength, outChannels] matrix. */
     const blockGradient = (first: number, images: number): tf.Tensor2D => {
-      const xBlock = tf.slice(xPadded, [first, 0, 0, 0], [images, -1, -1, -1]);
-      // im2col: the input patch under each filter tap, taps in the filter's (row, column) order.
-      const taps: tf.Tensor4D[] = [];
-      for (let row = 0; row < filterHeight; row++) {
-        for (let column = 0; column < filterWidth; column++) {
-          const end = [
-            images,
-            row + (outHeight - 1) * info.strideHeight + 1,
-            column + (outWidth - 1) * info.strideWidth + 1,
-            inChannels,
-          ];
-          const strides = [1, info.strideHeight, info.strideWidth, 1];
-          taps.push(tf.stridedSlice(xBlock, [0, row, column, 0], end, strides) as tf.Tensor4D);
-        }
-      }
       const rows = images * outHeight * outWidth;
-      const patches = (taps.length === 1 ? taps[0] : tf.concat(taps, 3))
-        .reshape([rows, tapLength]) as tf.Tensor2D;
-      const gradients = tf.slice(dyNhwc, [first, 0, 0, 0], [images, -1, -1, -1])
-        .reshape([rows, outChannels]) as tf.Tensor2D;
       const chunkRows = Math.min(rowsPerChunk, rows);
       const chunks = Math.ceil(rows / chunkRows);
-      const padRows = (matrix: tf.Tensor2D) =>
-        chunks * chunkRows === rows ? matrix : tf.pad(matrix, [[0, chunks * chunkRows - rows], [
-          0,
-          0,
-        ]]);
+      // The input patch under each filter tap, zero rows rounding up to whole chunks.
+      const patches = im2col(xNhwc as tf.Tensor4D, {
+        filterHeight,
+        filterWidth,
+        strideHeight: info.strideHeight,
+        strideWidth: info.strideWidth,
+        padTop: info.padInfo.top,
+        padLeft: info.padInfo.left,
+        outHeight,
+        outWidth,
+        firstImage: first,
+        images,
+        rows: chunks * chunkRows,
+      });
+      const blockDy = images === batch
+        ? dyNhwc
+        : tf.slice(dyNhwc, [first, 0, 0, 0], [images, -1, -1, -1]);
+      const gradients = blockDy.reshape([rows, outChannels]) as tf.Tensor2D;
+      const paddedGradients = chunks * chunkRows === rows
+        ? gradients
+        : tf.pad(gradients, [[0, chunks * chunkRows - rows], [0, 0]]);
       const partial = tf.matMul(
-        padRows(patches).reshape([chunks, chunkRows, tapLength]) as tf.Tensor3D,
-        padRows(gradients).reshape([chunks, chunkRows, outChannels]) as tf.Tensor3D,
+        patches.reshape([chunks, chunkRows, tapLength]) as tf.Tensor3D,
+        paddedGradients.reshape([chunks, chunkRows, outChannels]) as tf.Tensor3D,
         true,
         false,
       );
