@@ -144,24 +144,49 @@ export const webGpuConv2dBackpropFilterConfig: tf.KernelConfig = {
   },
 };
 
+/** This project's `webgpu` kernels, in registration order. */
+const projectKernels = [
+  webGpuConv2dBackpropFilterConfig,
+  webGpuHashedDropoutConfig,
+  webGpuAdamMomentConfig,
+  webGpuAdamValueConfig,
+];
+
+/** tfjs's own kernels that {@link registerWebGpuTrainingKernels} replaced, by kernel name. */
+const replacedKernels = new Map<string, tf.KernelConfig>();
+
 /**
  * Registers this project's `webgpu` training kernels: the chunked
  * matrix-product `Conv2DBackpropFilter` in place of the stock one, hashed
- * dropout (lib/webgpu_dropout.ts) and fused Adam (lib/webgpu_adam.ts). Safe to call any number of times,
- * before or after the backend is initialised (the backend's package must be
- * imported first, or its own registration would replace these).
+ * dropout (lib/webgpu_dropout.ts) and fused Adam (lib/webgpu_adam.ts). Safe to
+ * call any number of times, before or after the backend is initialised (the
+ * backend's package must be imported first, or its own registration would
+ * replace these).
  */
 export function registerWebGpuTrainingKernels(): void {
-  const configs = [
-    webGpuConv2dBackpropFilterConfig,
-    webGpuHashedDropoutConfig,
-    webGpuAdamMomentConfig,
-    webGpuAdamValueConfig,
-  ];
-  for (const config of configs) {
+  for (const config of projectKernels) {
     const registered = tf.getKernel(config.kernelName, config.backendName);
     if (registered?.kernelFunc === config.kernelFunc) continue;
-    if (registered !== undefined) tf.unregisterKernel(config.kernelName, config.backendName);
+    if (registered !== undefined) {
+      replacedKernels.set(config.kernelName, registered);
+      tf.unregisterKernel(config.kernelName, config.backendName);
+    }
     tf.registerKernel(config);
+  }
+}
+
+/**
+ * Undoes {@link registerWebGpuTrainingKernels}: tfjs's own `webgpu` kernels
+ * again, `tf.dropout` masks made on the CPU and tfjs's Adam, so the GPU
+ * benchmark can measure what this project's kernels gain.
+ */
+export function useStockWebGpuKernels(): void {
+  for (const config of projectKernels) {
+    if (tf.getKernel(config.kernelName, config.backendName)?.kernelFunc !== config.kernelFunc) {
+      continue;
+    }
+    tf.unregisterKernel(config.kernelName, config.backendName);
+    const stock = replacedKernels.get(config.kernelName);
+    if (stock !== undefined) tf.registerKernel(stock);
   }
 }

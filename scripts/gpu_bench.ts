@@ -1,11 +1,14 @@
 /**
  * The GPU comparison (scripts/gpu_bench.sh runs it): training throughput of
  * the series' CNN on tfjs WebGPU in Deno, with the webgpu backend's stock
- * `Conv2DBackpropFilter` and with this project's chunked one
- * (lib/webgpu_kernels.ts), against PyTorch CUDA on the same machine, at 32x32
- * px (batch 32 and 256) and 128x128 px (batch 32). Also checks the chunked
- * kernel against the cpu backend, times each convolution kernel, and prints a
- * per-kernel profile of one training step of the largest case. With
+ * kernels and with this project's (lib/webgpu_kernels.ts: chunked filter
+ * gradient with an im2col kernel, dropout masks drawn on the GPU, fused Adam),
+ * against PyTorch CUDA on the same machine, at 32x32 px (batch 32 and 256) and
+ * 128x128 px (batch 32). For each it splits a step into CPU time spent
+ * launching kernels and time waiting for the GPU. Also checks the project's
+ * kernels against the cpu backend or their JavaScript definitions, times each
+ * convolution kernel, and prints a per-kernel profile of one training step of
+ * the largest case. With
  * `--images DIR` it also trains on real images and reports the test accuracy,
  * to compare with the same command under `--engine wasm`.
  *
@@ -26,8 +29,10 @@ import { evaluationBatches, prepareDataset } from "../lib/batches.ts";
 import {
   conv2dBackpropFilterByChunks,
   registerWebGpuTrainingKernels,
-  webGpuConv2dBackpropFilterConfig,
+  useStockWebGpuKernels,
 } from "../lib/webgpu_kernels.ts";
+import { hashedDropout, hashedDropoutMultipliers } from "../lib/webgpu_dropout.ts";
+import { im2col, im2colValues } from "../lib/im2col.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
 
 /** One throughput case: image side (a multiple of 8) and batch size. */
@@ -121,14 +126,6 @@ async function describeAdapter(): Promise<{ description: string; software: boole
   return { description: `${description}; ${features}`, software };
 }
 
-/** Makes `config` the active kernel for its name and backend. */
-function useKernel(config: tf.KernelConfig): void {
-  if (tf.getKernel(config.kernelName, config.backendName) !== undefined) {
-    tf.unregisterKernel(config.kernelName, config.backendName);
-  }
-  tf.registerKernel(config);
-}
-
 /**
  * One training step of the series' CNN (Adam, binary cross-entropy) on fixed
  * random data, reading the loss back as training does. Asynchronously:
@@ -137,7 +134,7 @@ function useKernel(config: tf.KernelConfig): void {
 function makeStep(
   size: number,
   batch: number,
-): { step: () => Promise<number>; dispose: () => void } {
+): { step: () => Promise<{ launchMs: number; waitMs: number }>; dispose: () => void } {
   const model = buildSimpleCnn({ imageSize: size, seed: 0 });
   const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
@@ -145,14 +142,16 @@ function makeStep(
   const y = tf.cast(tf.randomUniform([batch, 1], 0, 2, "int32", 2), "float32");
   return {
     step: async () => {
+      const started = performance.now();
       const loss = optimizer.minimize(
         () => weightedBinaryCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
         true,
         variables,
       )!;
-      const value = (await loss.data())[0];
+      const launched = performance.now();
+      await loss.data();
       loss.dispose();
-      return value;
+      return { launchMs: launched - started, waitMs: performance.now() - launched };
     },
     dispose: () => {
       tf.dispose([x, y]);
@@ -162,19 +161,43 @@ function makeStep(
   };
 }
 
-/** Training images per second after 3 warm-up steps (one loss read-back per step, as in training). */
-async function imagesPerSecond(size: number, batch: number, seconds: number): Promise<number> {
+/** Training speed of one case: images per second, and a step's CPU launch time and GPU wait. */
+interface Throughput {
+  imagesPerSecond: number;
+  /** Mean milliseconds from a step's start until its kernels are all launched (CPU side). */
+  launchMs: number;
+  /** Mean milliseconds from then until the loss is read back (the GPU finishing). */
+  waitMs: number;
+}
+
+/** Training speed after 3 warm-up steps (one loss read-back per step, as in training). */
+async function throughput(size: number, batch: number, seconds: number): Promise<Throughput> {
   const { step, dispose } = makeStep(size, batch);
   for (let i = 0; i < 3; i++) await step();
   let steps = 0;
+  let launchMs = 0;
+  let waitMs = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
-    await step();
+    const timing = await step();
+    launchMs += timing.launchMs;
+    waitMs += timing.waitMs;
     steps++;
   }
   const elapsed = (performance.now() - started) / 1000;
   dispose();
-  return (steps * batch) / elapsed;
+  return {
+    imagesPerSecond: (steps * batch) / elapsed,
+    launchMs: launchMs / steps,
+    waitMs: waitMs / steps,
+  };
+}
+
+/** "139.8 images/s (step 229 ms: 190 launching + 39 waiting)". */
+function describeThroughput(result: Throughput): string {
+  return `${result.imagesPerSecond.toFixed(1)} images/s (step ${
+    (result.launchMs + result.waitMs).toFixed(1)
+  } ms: ${result.launchMs.toFixed(1)} launching + ${result.waitMs.toFixed(1)} waiting)`;
 }
 
 type Shape4D = [number, number, number, number];
@@ -206,7 +229,7 @@ function relativeDifference(a: Float32Array, b: Float32Array): number {
  * against the stock WebGPU kernel (batch 32), for each layer at `size` px.
  * Returns false when any differs by more than 1e-4 relative.
  */
-async function checkChunkedKernel(stock: tf.KernelConfig, size: number): Promise<boolean> {
+async function checkChunkedKernel(size: number): Promise<boolean> {
   let ok = true;
   const gradient = (x: tf.Tensor4D, dy: tf.Tensor4D, filterShape: number[]) =>
     tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, {
@@ -219,7 +242,7 @@ async function checkChunkedKernel(stock: tf.KernelConfig, size: number): Promise
       const x = tf.randomNormal(layer.xShape, 0, 1, "float32", 3);
       const dy = tf.randomNormal(dyShape, 0, 1, "float32", 4);
       const [xValues, dyValues] = [await x.data(), await dy.data()] as Float32Array[];
-      useKernel(webGpuConv2dBackpropFilterConfig);
+      registerWebGpuTrainingKernels();
       const chunked = gradient(x as tf.Tensor4D, dy as tf.Tensor4D, layer.filterShape);
       const chunkedValues = await chunked.data() as Float32Array;
       let reference: Float32Array;
@@ -238,10 +261,11 @@ async function checkChunkedKernel(stock: tf.KernelConfig, size: number): Promise
         against = "cpu backend's kernel";
         await tf.setBackend("webgpu");
       } else {
-        useKernel(stock);
+        useStockWebGpuKernels();
         const stockResult = gradient(x as tf.Tensor4D, dy as tf.Tensor4D, layer.filterShape);
         reference = await stockResult.data() as Float32Array;
         stockResult.dispose();
+        registerWebGpuTrainingKernels();
         against = "stock webgpu kernel";
       }
       const difference = relativeDifference(chunkedValues, reference);
@@ -256,6 +280,60 @@ async function checkChunkedKernel(stock: tf.KernelConfig, size: number): Promise
     }
   }
   return ok;
+}
+
+/**
+ * The kernels whose results are exact, at the largest case's sizes: hashed
+ * dropout (on the first dropout layer's input) and im2col (on the first
+ * layer's input) against their JavaScript definitions, element for element.
+ * Returns false on any difference.
+ */
+async function checkExactKernels({ size, batch }: Case): Promise<boolean> {
+  const shape: Shape4D = [batch, size / 8, size / 8, 128];
+  const size4 = shape.reduce((a, b) => a * b);
+  const x = tf.randomUniform(shape, -1, 1, "float32", 5);
+  const values = await x.data() as Float32Array;
+  const attrs = { rate: 0.15, seed: 12345 };
+  const dropped = hashedDropout(x, attrs);
+  const droppedValues = await dropped.data();
+  const multipliers = hashedDropoutMultipliers(size4, attrs);
+  let dropoutDifferences = 0;
+  for (let i = 0; i < size4; i++) {
+    if (droppedValues[i] !== Math.fround(values[i] * multipliers[i])) dropoutDifferences++;
+  }
+  const image: Shape4D = [Math.min(batch, 4), size, size, 3];
+  const images = tf.randomUniform(image, 0, 1, "float32", 6) as tf.Tensor4D;
+  const im2colAttrs = {
+    filterHeight: 3,
+    filterWidth: 3,
+    strideHeight: 1,
+    strideWidth: 1,
+    padTop: 1,
+    padLeft: 1,
+    outHeight: size,
+    outWidth: size,
+    firstImage: 0,
+    images: image[0],
+    rows: image[0] * size * size + 7,
+  };
+  const patchMatrix = im2col(images, im2colAttrs);
+  const patches = await patchMatrix.data();
+  const expected = im2colValues(await images.data() as Float32Array, image, im2colAttrs);
+  const im2colDifferences = expected.reduce((n, v, i) => n + (v === patches[i] ? 0 : 1), 0);
+  for (
+    const [name, differences, total] of [
+      [`hashed dropout ${shape.join("x")}`, dropoutDifferences, size4],
+      [`im2col of ${image.join("x")}`, im2colDifferences, expected.length],
+    ] as const
+  ) {
+    console.log(
+      `  ${name} vs its JavaScript definition: ${differences} of ${total} elements differ ${
+        differences === 0 ? "ok" : "WRONG"
+      }`,
+    );
+  }
+  tf.dispose([x, dropped, images, patchMatrix]);
+  return dropoutDifferences === 0 && im2colDifferences === 0;
 }
 
 /** Milliseconds per call of `run`, waiting for the GPU (median of 3 timings of `repeats` calls). */
@@ -279,7 +357,6 @@ async function timeKernel(run: () => tf.Tensor, repeats: number): Promise<number
  * 256, 1024 (the registered default) and 4096 rows per chunk).
  */
 async function convolutionKernelTimes(
-  stock: tf.KernelConfig,
   size: number,
   batch: number,
 ): Promise<void> {
@@ -304,11 +381,12 @@ async function convolutionKernelTimes(
         }) as tf.Tensor,
       5,
     );
-    useKernel(stock);
+    useStockWebGpuKernels();
     const stockMs = await timeKernel(
       () => tf.engine().runKernel(tf.Conv2DBackpropFilter, { x, dy }, attrs) as tf.Tensor,
       2,
     );
+    registerWebGpuTrainingKernels();
     const chunkedMs: number[] = [];
     for (const rowsPerChunk of [256, 1024, 4096]) {
       chunkedMs.push(
@@ -347,8 +425,9 @@ async function profileStep({ size, batch }: Case, label: string): Promise<void> 
     .filter((kernel) => typeof kernel.kernelTimeMs === "number")
     .sort((a, b) => (b.kernelTimeMs as number) - (a.kernelTimeMs as number)).slice(0, 5);
   console.log(
-    `\nProfile of one ${size}x${size} batch-${batch} training step, ${label} (GPU time per kernel from ` +
-      `timestamp queries; wall time of the profiled step ${wallMs.toFixed(0)} ms):`,
+    `\nProfile of one ${size}x${size} batch-${batch} training step, ${label}: ${profile.kernels.length} ` +
+      `kernels recorded (GPU time per kernel from timestamp queries; wall time of the profiled step ` +
+      `${wallMs.toFixed(0)} ms):`,
   );
   console.log("  kernel                          calls   total ms");
   for (const [name, entry] of rows) {
@@ -367,8 +446,8 @@ async function profileStep({ size, batch }: Case, label: string): Promise<void> 
     );
   }
   console.log(
-    "  (a chunked Conv2DBackpropFilter is listed as the kernels it runs: PadV2, Slice, " +
-      "StridedSlice, Concat, BatchMatMul)",
+    "  (a chunked Conv2DBackpropFilter is listed as the kernels it runs: Im2Col, Slice, " +
+      "PadV2, BatchMatMul; Identity and Reshape launch nothing)",
   );
   dispose();
 }
@@ -495,61 +574,59 @@ if (typeof adapter === "string" || (adapter.software && !options.allowSoftware))
 }
 console.log(`WebGPU adapter: ${adapter.description}`);
 await selectEngine({ backend: "webgpu" });
-const stock = tf.getKernel(tf.Conv2DBackpropFilter, "webgpu");
-if (stock === undefined) throw new Error("The webgpu backend has no Conv2DBackpropFilter kernel.");
 
-console.log("\nChunked Conv2DBackpropFilter against reference kernels:");
+console.log("\nThis project's kernels against reference kernels:");
 const largest = options.cases.reduce((
   a,
   b,
 ) => (b.size * b.size * b.batch > a.size * a.size * a.batch ? b : a));
-const correct = await checkChunkedKernel(stock, largest.size);
+const correct = await checkChunkedKernel(largest.size) && await checkExactKernels(largest);
 
-const tfjs = new Map<string, { stock: number; chunked: number }>();
+const tfjs = new Map<string, { stock: Throughput; project: Throughput }>();
 for (const { size, batch } of options.cases) {
-  useKernel(stock);
-  const stockRate = await imagesPerSecond(size, batch, options.seconds);
+  useStockWebGpuKernels();
+  const stock = await throughput(size, batch, options.seconds);
   registerWebGpuTrainingKernels();
-  const chunkedRate = await imagesPerSecond(size, batch, options.seconds);
-  tfjs.set(`${size}x${batch}`, { stock: stockRate, chunked: chunkedRate });
+  const project = await throughput(size, batch, options.seconds);
+  tfjs.set(`${size}x${batch}`, { stock, project });
   console.log(
-    `tfjs webgpu ${size}x${size} batch ${batch}: stock ${stockRate.toFixed(1)} images/s, ` +
-      `chunked filter gradient ${chunkedRate.toFixed(1)} images/s`,
+    `tfjs webgpu ${size}x${size} batch ${batch}: stock kernels ${describeThroughput(stock)}; ` +
+      `project kernels ${describeThroughput(project)}`,
   );
 }
 
 for (const { size, batch } of options.cases) {
-  await convolutionKernelTimes(stock, size, batch);
+  await convolutionKernelTimes(size, batch);
 }
-useKernel(stock);
-await profileStep(largest, "stock webgpu kernels");
+useStockWebGpuKernels();
+await profileStep(largest, "stock tfjs webgpu kernels");
 registerWebGpuTrainingKernels();
-await profileStep(largest, "chunked Conv2DBackpropFilter");
+await profileStep(largest, "this project's kernels");
 
-if (options.images !== undefined) await convergence(options, "webgpu (chunked)");
+if (options.images !== undefined) await convergence(options, "webgpu (project kernels)");
 
 const torch = options.skipTorch
   ? "skipped (--skip-torch)"
   : await torchResults(options.seconds, options.cases);
 console.log(
-  "\n| case | tfjs webgpu stock | tfjs webgpu chunked | PyTorch CUDA | chunked / PyTorch |",
+  "\n| case | tfjs webgpu stock | tfjs webgpu, project kernels | PyTorch CUDA | project / PyTorch |",
 );
 console.log("| --- | --- | --- | --- | --- |");
 for (const { size, batch } of options.cases) {
   const key = `${size}x${batch}`;
-  const rates = tfjs.get(key)!;
+  const { stock, project } = tfjs.get(key)!;
   const torchRate = typeof torch === "string" ? undefined : torch.get(key);
   console.log(
-    `| ${size}x${size} px, batch ${batch} | ${rates.stock.toFixed(0)} | ${
-      rates.chunked.toFixed(0)
+    `| ${size}x${size} px, batch ${batch} | ${stock.imagesPerSecond.toFixed(0)} | ${
+      project.imagesPerSecond.toFixed(0)
     } | ${torchRate?.toFixed(0) ?? "-"} | ${
-      torchRate === undefined ? "-" : (rates.chunked / torchRate).toFixed(3)
+      torchRate === undefined ? "-" : (project.imagesPerSecond / torchRate).toFixed(3)
     } |`,
   );
 }
 if (typeof torch === "string") console.log(`PyTorch: ${torch}`);
 console.log(`(images/s of training; ${options.seconds} s per measurement)`);
 if (!correct) {
-  console.error("The chunked kernel disagreed with a reference kernel (see above).");
+  console.error("A project kernel disagreed with its reference (see above).");
   Deno.exit(1);
 }

@@ -11,7 +11,11 @@ import {
   type Conv2DBackpropFilterAttrs,
   conv2dBackpropFilterByChunks,
   registerWebGpuTrainingKernels,
+  useStockWebGpuKernels,
+  webGpuConv2dBackpropFilterConfig,
 } from "../lib/webgpu_kernels.ts";
+import { hasHashedDropout } from "../lib/webgpu_dropout.ts";
+import { hasFusedAdam } from "../lib/webgpu_adam.ts";
 import { randomValues } from "./fixtures/random_values.ts";
 import { whyNoWebGpu } from "./fixtures/webgpu_adapter.ts";
 
@@ -170,6 +174,31 @@ Deno.test({
       }
     } finally {
       await tf.setBackend(previous);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "useStockWebGpuKernels undoes registerWebGpuTrainingKernels, and registering again redoes it",
+  ignore: skipReason !== undefined,
+  fn: async () => {
+    await import("@tensorflow/tfjs-backend-webgpu");
+    assert.ok(await tf.setBackend("webgpu"), "the webgpu backend failed to initialise");
+    try {
+      const ours = () => tf.getKernel(tf.Conv2DBackpropFilter, "webgpu")?.kernelFunc;
+      registerWebGpuTrainingKernels();
+      assert.equal(ours(), webGpuConv2dBackpropFilterConfig.kernelFunc);
+      assert.ok(hasHashedDropout() && hasFusedAdam());
+      useStockWebGpuKernels();
+      assert.notEqual(ours(), undefined, "the stock kernel was not restored");
+      assert.notEqual(ours(), webGpuConv2dBackpropFilterConfig.kernelFunc);
+      assert.ok(!hasHashedDropout() && !hasFusedAdam());
+      registerWebGpuTrainingKernels();
+      assert.equal(ours(), webGpuConv2dBackpropFilterConfig.kernelFunc);
+      assert.ok(hasHashedDropout() && hasFusedAdam());
+    } finally {
+      await tf.setBackend("cpu");
     }
   },
 });
