@@ -40,7 +40,12 @@ async function train(optimizer: tf.Optimizer, steps: number): Promise<Float32Arr
       name: variable.name,
       tensor: tf.tensor(gradientValues(v, step), variable.shape),
     }));
-    optimizer.applyGradients(gradients);
+    // Both forms applyGradients takes: a list (odd steps) and a map by name (what minimize passes).
+    optimizer.applyGradients(
+      step % 2 === 1
+        ? gradients
+        : Object.fromEntries(gradients.map(({ name, tensor }) => [name, tensor])),
+    );
     tf.dispose(gradients.map((g) => g.tensor));
   }
   const values = await Promise.all(variables.map(async (v) => await v.data() as Float32Array));

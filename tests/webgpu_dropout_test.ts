@@ -13,6 +13,7 @@ import {
 } from "../lib/webgpu_dropout.ts";
 import { registerWebGpuTrainingKernels } from "../lib/webgpu_kernels.ts";
 import { SeededDropout } from "../lib/seeded_dropout.ts";
+import { adam } from "../lib/adam.ts";
 import { whyNoWebGpu } from "./fixtures/webgpu_adapter.ts";
 
 /** Share of nonzero multipliers. */
@@ -127,7 +128,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "on webgpu SeededDropout draws a new hashed mask each call and a model trains through it",
+  name:
+    "on webgpu SeededDropout draws a new hashed mask each call and a model trains through it with fused Adam",
   ignore: skipReason !== undefined,
   fn: () =>
     onWebGpu(async () => {
@@ -146,7 +148,8 @@ Deno.test({
           tf.layers.dense({ units: 1, activation: "sigmoid" }),
         ],
       });
-      model.compile({ optimizer: tf.train.adam(0.05), loss: "binaryCrossentropy" });
+      // adam() runs fused on webgpu, so this also trains through the fused Adam kernels.
+      model.compile({ optimizer: adam(0.05), loss: "binaryCrossentropy" });
       const inputs = tf.randomUniform([64, 4], -1, 1, "float32", 1);
       const labels = inputs.slice([0, 0], [64, 1]).greater(0).toFloat();
       const history = await model.fit(inputs, labels, { epochs: 30, batchSize: 64, verbose: 0 });
