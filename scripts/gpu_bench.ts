@@ -5,7 +5,8 @@
  * gradient with an im2col kernel, dropout masks drawn on the GPU, fused Adam),
  * against PyTorch CUDA on the same machine, at 32x32 px (batch 32 and 256) and
  * 128x128 px (batch 32). For each it splits a step into CPU time spent
- * launching kernels and time waiting for the GPU. Also checks the project's
+ * launching kernels and time waiting for the GPU, and for the largest case it
+ * measures the project's kernels with one left out at a time. Also checks the project's
  * kernels against the cpu backend or their JavaScript definitions, times each
  * convolution kernel, and prints a per-kernel profile of one training step of
  * the largest case. With
@@ -31,7 +32,8 @@ import {
   registerWebGpuTrainingKernels,
   useStockWebGpuKernels,
 } from "../lib/webgpu_kernels.ts";
-import { hashedDropout, hashedDropoutMultipliers } from "../lib/webgpu_dropout.ts";
+import { HASHED_DROPOUT, hashedDropout, hashedDropoutMultipliers } from "../lib/webgpu_dropout.ts";
+import { ADAM_MOMENT, ADAM_VALUE } from "../lib/webgpu_adam.ts";
 import { im2col, im2colValues } from "../lib/im2col.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
 
@@ -336,6 +338,15 @@ async function checkExactKernels({ size, batch }: Case): Promise<boolean> {
   return dropoutDifferences === 0 && im2colDifferences === 0;
 }
 
+/**
+ * Project kernels left out one at a time to see what each adds: those with a
+ * fallback when absent (tf.dropout's CPU-made masks, tfjs's Adam).
+ */
+const ABLATIONS: [string, string[]][] = [
+  ["GPU dropout masks (tf.dropout instead)", [HASHED_DROPOUT]],
+  ["fused Adam (tfjs's Adam instead)", [ADAM_MOMENT, ADAM_VALUE]],
+];
+
 /** Milliseconds per call of `run`, waiting for the GPU (median of 3 timings of `repeats` calls). */
 async function timeKernel(run: () => tf.Tensor, repeats: number): Promise<number> {
   await run().data();
@@ -593,6 +604,18 @@ for (const { size, batch } of options.cases) {
     `tfjs webgpu ${size}x${size} batch ${batch}: stock kernels ${describeThroughput(stock)}; ` +
       `project kernels ${describeThroughput(project)}`,
   );
+}
+
+console.log(
+  `\nWhat each project kernel adds at ${largest.size}x${largest.size}, batch ${largest.batch} ` +
+    "(all project kernels but one):",
+);
+for (const [label, kernelNames] of ABLATIONS) {
+  const removed = kernelNames.map((name) => tf.getKernel(name, "webgpu")!);
+  removed.forEach((config) => tf.unregisterKernel(config.kernelName, "webgpu"));
+  const result = await throughput(largest.size, largest.batch, options.seconds);
+  removed.forEach((config) => tf.registerKernel(config));
+  console.log(`  without ${label}: ${describeThroughput(result)}`);
 }
 
 for (const { size, batch } of options.cases) {
