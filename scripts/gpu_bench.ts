@@ -499,9 +499,8 @@ async function torchResults(
 
 /**
  * The convergence check: trains the CNN on real images (Adam 1e-3, batch 32,
- * seed 0) and prints the last epoch's mean loss and the test accuracy. Its own
- * small loop, the same on every engine, since the library's reads its losses
- * with `dataSync`, which fails on WebGPU in Deno.
+ * seed 0) and prints each epoch's mean loss and the test accuracy: a bare
+ * loop (no validation, callbacks or progress bar), the same on every engine.
  */
 async function convergence(options: Options, engine: string): Promise<void> {
   const images = await loadImageFolder(options.images!);

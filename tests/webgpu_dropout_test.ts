@@ -11,10 +11,9 @@ import {
   hashedDropout,
   hashedDropoutMultipliers,
 } from "../lib/webgpu_dropout.ts";
-import { registerWebGpuTrainingKernels } from "../lib/webgpu_kernels.ts";
 import { SeededDropout } from "../lib/seeded_dropout.ts";
 import { adam } from "../lib/adam.ts";
-import { whyNoWebGpu } from "./fixtures/webgpu_adapter.ts";
+import { onWebGpu, whyNoWebGpu } from "./fixtures/webgpu_adapter.ts";
 
 /** Share of nonzero multipliers. */
 function keptShare(multipliers: Float32Array): number {
@@ -80,18 +79,6 @@ Deno.test("without a WebGPU kernel (the cpu engine) SeededDropout uses tf.dropou
 const skipReason = await whyNoWebGpu();
 if (skipReason !== undefined) {
   console.log(`webgpu_dropout_test: skipping the WebGPU kernel tests: ${skipReason}.`);
-}
-
-/** Runs `body` on the webgpu backend with this project's kernels, then returns to the cpu backend. */
-async function onWebGpu(body: () => Promise<void>): Promise<void> {
-  await import("@tensorflow/tfjs-backend-webgpu");
-  registerWebGpuTrainingKernels();
-  assert.ok(await tf.setBackend("webgpu"), "the webgpu backend failed to initialise");
-  try {
-    await body();
-  } finally {
-    await tf.setBackend("cpu");
-  }
 }
 
 Deno.test({
