@@ -19,10 +19,13 @@ export interface SeededDropoutArgs {
  * `Math.random`, so a run cannot be repeated. This layer counts its calls and
  * derives each mask's seed from the base seed and the count.
  *
- * On WebGPU the mask is drawn on the GPU by a counter-based hash
- * (lib/webgpu_dropout.ts); the CPU engines use tfjs's seeded generator. The
- * two draw different masks from the same seed (as PyTorch's CPU and CUDA
- * generators do), each repeatable on its own engine.
+ * On the CPU engines call n uses tfjs's seeded generator with seed
+ * `seed + n`, so two layers whose seeds differ by d repeat each other's masks
+ * d calls apart (kept, so stored results stay reproducible). On WebGPU the
+ * mask is drawn on the GPU by a counter-based hash of (seed, n)
+ * (lib/webgpu_dropout.ts), which has no such overlap. The engines draw
+ * different masks from the same seed (as PyTorch's CPU and CUDA generators
+ * do), each repeatable on its own engine.
  */
 export class SeededDropout extends tf.layers.Layer {
   /** Name under which the layer is registered for serialization. */
@@ -44,8 +47,9 @@ export class SeededDropout extends tf.layers.Layer {
   override call(inputs: tf.Tensor | tf.Tensor[], kwargs: { training?: boolean }): tf.Tensor {
     const input = Array.isArray(inputs) ? inputs[0] : inputs;
     if (!kwargs.training || this.rate === 0) return input;
-    const callSeed = this.seed + this.#calls++;
-    if (hasHashedDropout()) return hashedDropout(input, { rate: this.rate, seed: callSeed });
+    const call = this.#calls++;
+    if (hasHashedDropout()) return hashedDropout(input, { rate: this.rate, seed: this.seed, call });
+    const callSeed = this.seed + call;
     return tf.tidy(() => tf.dropout(input, this.rate, undefined, callSeed));
   }
 

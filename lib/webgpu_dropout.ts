@@ -4,13 +4,18 @@
  * `tf.dropout` draws its random numbers in JavaScript on the CPU and uploads
  * them: on an NVIDIA H200 that made one 128x128 px training step of the
  * series' CNN 3.8 times slower (242 ms against 63 ms without dropout). Here
- * the keep/drop decision for element `i` is a hash of `i` and the seed (the
- * counter-based approach of Philox in TensorFlow and PyTorch): one GPU pass
+ * the keep/drop decision for element `i` is a hash of `i`, the layer's seed
+ * and the call's number (the counter-based approach of Philox in TensorFlow
+ * and PyTorch): one GPU pass
  * computes `x * mask / (1 - rate)`, nothing crosses the bus, and the gradient
  * recomputes the same mask from the same seed instead of storing it.
  *
- * The hash is Chris Wellons' `lowbias32`, applied twice: to the element index,
- * then to that xor the seed's own hash. It uses 32-bit integer arithmetic only,
+ * The hash is Chris Wellons' `lowbias32`. A call's key is the hash of the
+ * seed's hash xor the call number, so every (seed, call) pair gets its own
+ * stream (adding the call number to the seed, as `tf.dropout` seeds are
+ * usually varied, makes layer A's call 20 repeat layer B's call 0 when their
+ * seeds differ by 20). Element `i` is kept when the hash of `i`'s hash xor
+ * the key is at least rate x 2^32. It uses 32-bit integer arithmetic only,
  * so {@link hashedDropoutMultipliers} computes the same masks in JavaScript,
  * bit for bit, to check the kernel against.
  */
@@ -24,8 +29,10 @@ export const HASHED_DROPOUT = "HashedDropout";
 export interface HashedDropoutAttrs {
   /** Fraction of the elements set to zero, in [0, 1). */
   rate: number;
-  /** Mask seed, a whole number; taken modulo 2^32. */
+  /** The layer's seed, a whole number; taken modulo 2^32. */
   seed: number;
+  /** Which of the layer's masks this is (0, 1, 2, …): each call draws a new one. */
+  call: number;
 }
 
 /** `lowbias32`: a 32-bit integer hash with good avalanche (every input bit flips about half the output bits). */
@@ -39,16 +46,19 @@ function lowbias32(value: number): number {
   return x >>> 0;
 }
 
-/** The kernel's per-call constants: the seed's hash, the drop threshold on the 32-bit hash, and the scale of kept elements. */
-function uniformsOf({ rate, seed }: HashedDropoutAttrs): {
+/** The kernel's per-call constants: the call's key, the drop threshold on the 32-bit hash, and the scale of kept elements. */
+function uniformsOf({ rate, seed, call }: HashedDropoutAttrs): {
   key: number;
   threshold: number;
   scale: number;
 } {
   if (!(rate >= 0 && rate < 1)) throw new Error(`Dropout rate must be in [0, 1), got ${rate}.`);
   if (!Number.isInteger(seed)) throw new Error(`Dropout seed must be a whole number, got ${seed}.`);
+  if (!(Number.isInteger(call) && call >= 0)) {
+    throw new Error(`Dropout call must be a whole number >= 0, got ${call}.`);
+  }
   return {
-    key: lowbias32(seed),
+    key: lowbias32(lowbias32(seed) ^ call),
     // An element is kept when its hash is at least rate * 2^32: probability 1 - rate.
     threshold: Math.floor(rate * 2 ** 32),
     scale: Math.fround(1 / Math.fround(1 - rate)),
@@ -57,7 +67,7 @@ function uniformsOf({ rate, seed }: HashedDropoutAttrs): {
 
 /**
  * The multipliers (0 or 1 / (1 - rate)) the kernel applies to the first `size`
- * elements for this rate and seed, computed in JavaScript: to check the GPU
+ * elements for this rate, seed and call, computed in JavaScript: to check the GPU
  * kernel, or to reproduce a GPU run's masks on the CPU.
  */
 export function hashedDropoutMultipliers(
@@ -135,7 +145,7 @@ export const webGpuHashedDropoutConfig: tf.KernelConfig = {
   },
 };
 
-// The output is x times a mask the seed fixes, so the gradient is dy times the same mask.
+// The output is x times a mask the attributes fix, so the gradient is dy times the same mask.
 tf.registerGradient({
   kernelName: HASHED_DROPOUT,
   gradFunc: (dy, _saved, attrs) => ({
@@ -150,7 +160,7 @@ export function hasHashedDropout(): boolean {
 
 /**
  * `x` with a fraction `rate` of its elements set to zero and the rest scaled by
- * 1 / (1 - rate), the mask fixed by `seed`; differentiable. Needs a backend
+ * 1 / (1 - rate), the mask fixed by `seed` and `call`; differentiable. Needs a backend
  * with the kernel ({@link hasHashedDropout}).
  */
 export function hashedDropout<T extends tf.Tensor>(x: T, attrs: HashedDropoutAttrs): T {

@@ -23,7 +23,7 @@ function keptShare(multipliers: Float32Array): number {
 Deno.test("hashed dropout keeps 1 - rate of the elements, scaled by 1 / (1 - rate)", () => {
   const size = 200_000;
   for (const rate of [0.1, 0.15, 0.4, 0.5, 0.9]) {
-    const multipliers = hashedDropoutMultipliers(size, { rate, seed: 7 });
+    const multipliers = hashedDropoutMultipliers(size, { rate, seed: 7, call: 0 });
     // Five binomial standard deviations.
     const tolerance = 5 * Math.sqrt(rate * (1 - rate) / size);
     assert.ok(
@@ -33,37 +33,42 @@ Deno.test("hashed dropout keeps 1 - rate of the elements, scaled by 1 / (1 - rat
     const scale = Math.fround(1 / Math.fround(1 - rate));
     assert.ok(multipliers.every((m) => m === 0 || m === scale), `rate ${rate}: other values`);
   }
-  assert.ok(hashedDropoutMultipliers(1000, { rate: 0, seed: 3 }).every((m) => m === 1));
+  assert.ok(hashedDropoutMultipliers(1000, { rate: 0, seed: 3, call: 5 }).every((m) => m === 1));
 });
 
-Deno.test("hashed dropout masks of neighbouring seeds and neighbouring elements are uncorrelated", () => {
+/** Share of elements kept in both masks. */
+function bothKept(a: Float32Array, b: Float32Array): number {
+  return a.reduce((count, m, i) => count + (m > 0 && b[i] > 0 ? 1 : 0), 0) / a.length;
+}
+
+Deno.test("hashed dropout masks of other calls, other seeds and neighbouring elements are uncorrelated", () => {
   const size = 100_000;
   const rate = 0.5;
-  const a = hashedDropoutMultipliers(size, { rate, seed: 100 });
-  const b = hashedDropoutMultipliers(size, { rate, seed: 101 });
+  const mask = (seed: number, call: number) => hashedDropoutMultipliers(size, { rate, seed, call });
+  const a = mask(100, 20);
   // For independent masks P(both kept) = 0.25; five standard deviations of that share.
   const tolerance = 5 * Math.sqrt(0.25 * 0.75 / size);
-  let bothSeeds = 0;
-  let bothNeighbours = 0;
-  for (let i = 0; i < size; i++) {
-    if (a[i] > 0 && b[i] > 0) bothSeeds++;
-    if (i + 1 < size && a[i] > 0 && a[i + 1] > 0) bothNeighbours++;
+  const pairs: [string, Float32Array][] = [
+    ["the next call", mask(100, 21)],
+    ["the next seed", mask(101, 20)],
+    // Seeds 20 apart: with seed + call, call 20 of one would repeat call 0 of the other.
+    ["seed + 20, call 0", mask(120, 0)],
+    ["the neighbouring element", Float32Array.from(a.subarray(1))],
+  ];
+  for (const [name, other] of pairs) {
+    const share = bothKept(a.subarray(0, other.length), other);
+    assert.ok(Math.abs(share - 0.25) < tolerance, `${name}: both kept ${share}`);
   }
-  assert.ok(Math.abs(bothSeeds / size - 0.25) < tolerance, `seeds: ${bothSeeds / size}`);
-  assert.ok(
-    Math.abs(bothNeighbours / (size - 1) - 0.25) < tolerance,
-    `neighbours: ${bothNeighbours / (size - 1)}`,
-  );
-  assert.deepEqual(a, hashedDropoutMultipliers(size, { rate, seed: 100 }), "not repeatable");
+  assert.deepEqual(a, mask(100, 20), "not repeatable");
 });
 
-Deno.test("hashed dropout rejects a rate outside [0, 1) and a seed that is not whole", () => {
-  assert.throws(
-    () => hashedDropoutMultipliers(4, { rate: 1, seed: 0 }),
-    /rate must be in \[0, 1\), got 1/,
-  );
-  assert.throws(() => hashedDropoutMultipliers(4, { rate: -0.1, seed: 0 }), /got -0.1/);
-  assert.throws(() => hashedDropoutMultipliers(4, { rate: 0.5, seed: 1.5 }), /seed.*got 1.5/);
+Deno.test("hashed dropout rejects a rate outside [0, 1), a seed that is not whole and a negative call", () => {
+  const attempt = (rate: number, seed: number, call: number) => () =>
+    hashedDropoutMultipliers(4, { rate, seed, call });
+  assert.throws(attempt(1, 0, 0), /rate must be in \[0, 1\), got 1/);
+  assert.throws(attempt(-0.1, 0, 0), /got -0.1/);
+  assert.throws(attempt(0.5, 1.5, 0), /seed.*got 1.5/);
+  assert.throws(attempt(0.5, 1, -1), /call must be a whole number >= 0, got -1/);
 });
 
 Deno.test("without a WebGPU kernel (the cpu engine) SeededDropout uses tf.dropout", async () => {
@@ -91,12 +96,12 @@ Deno.test({
       const shape = [3, 37, 11, 5];
       const size = shape.reduce((a, b) => a * b);
       const values = Float32Array.from({ length: size }, (_, i) => Math.sin(i) * 3);
-      for (
-        const attrs of [{ rate: 0.15, seed: 1 }, { rate: 0.4, seed: 2 ** 32 + 5 }, {
-          rate: 0,
-          seed: 0,
-        }]
-      ) {
+      const settings = [
+        { rate: 0.15, seed: 1, call: 0 },
+        { rate: 0.4, seed: 2 ** 32 + 5, call: 123_456 },
+        { rate: 0, seed: 0, call: 0 },
+      ];
+      for (const attrs of settings) {
         const multipliers = hashedDropoutMultipliers(size, attrs);
         const x = tf.tensor(values, shape);
         const y = hashedDropout(x, attrs);
@@ -124,8 +129,8 @@ Deno.test({
       const x = tf.ones([2000]);
       const first = await (layer.apply(x, { training: true }) as tf.Tensor).data();
       const second = await (layer.apply(x, { training: true }) as tf.Tensor).data();
-      assert.deepEqual(first, hashedDropoutMultipliers(2000, { rate: 0.5, seed: 40 }));
-      assert.deepEqual(second, hashedDropoutMultipliers(2000, { rate: 0.5, seed: 41 }));
+      assert.deepEqual(first, hashedDropoutMultipliers(2000, { rate: 0.5, seed: 40, call: 0 }));
+      assert.deepEqual(second, hashedDropoutMultipliers(2000, { rate: 0.5, seed: 40, call: 1 }));
       assert.deepEqual(await (layer.apply(x) as tf.Tensor).data(), await x.data(), "inference");
 
       const model = tf.sequential({
