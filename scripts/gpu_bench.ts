@@ -347,6 +347,30 @@ const ABLATIONS: [string, string[]][] = [
   ["fused Adam (tfjs's Adam instead)", [ADAM_MOMENT, ADAM_VALUE]],
 ];
 
+/**
+ * Milliseconds per launch of a tiny element-wise kernel (4,096 floats, so the
+ * GPU's own work is negligible): the CPU cost of one kernel launch in tfjs
+ * WebGPU in Deno, which multiplies the launches of a training step.
+ */
+async function launchOverheadMs(): Promise<number> {
+  const launches = 500;
+  const timings: number[] = [];
+  for (let round = 0; round < 3; round++) {
+    let x = tf.add(tf.zeros([4096]), 0);
+    await x.data();
+    const started = performance.now();
+    for (let i = 0; i < launches; i++) {
+      const next = tf.add(x, 1);
+      x.dispose();
+      x = next;
+    }
+    await x.data();
+    timings.push((performance.now() - started) / launches);
+    x.dispose();
+  }
+  return timings.sort((a, b) => a - b)[1];
+}
+
 /** Milliseconds per call of `run`, waiting for the GPU (median of 3 timings of `repeats` calls). */
 async function timeKernel(run: () => tf.Tensor, repeats: number): Promise<number> {
   await run().data();
@@ -591,6 +615,11 @@ const largest = options.cases.reduce((
   b,
 ) => (b.size * b.size * b.batch > a.size * a.size * a.batch ? b : a));
 const correct = await checkChunkedKernel(largest.size) && await checkExactKernels(largest);
+
+console.log(
+  `\nLaunch cost: ${(await launchOverheadMs()).toFixed(3)} ms per kernel ` +
+    "(500 element-wise kernels on 4,096 floats in a row, median of 3 rounds)",
+);
 
 const tfjs = new Map<string, { stock: Throughput; project: Throughput }>();
 for (const { size, batch } of options.cases) {
