@@ -16,7 +16,8 @@
  * Options: --seconds N (per throughput measurement, default 15),
  * --cases SIZExBATCH,... (default 32x32,32x256,128x32),
  * --allow-software (run on a software WebGPU adapter, for testing the script),
- * --skip-torch, --images DIR [--train N] [--epochs N] (convergence check),
+ * --skip-torch, --images DIR [--train N] [--epochs N] [--seeds N] (convergence
+ * check, N seeds from 0, default 3),
  * --engine webgpu|wasm|cpu (default webgpu; other engines run only the
  * convergence check).
  */
@@ -68,11 +69,20 @@ interface Options {
   images?: string;
   trainPerClass: number;
   epochs: number;
+  seeds: number;
   engine: string;
   cases: Case[];
 }
 
-const FLAGS_WITH_VALUES = ["--seconds", "--images", "--train", "--epochs", "--engine", "--cases"];
+const FLAGS_WITH_VALUES = [
+  "--seconds",
+  "--images",
+  "--train",
+  "--epochs",
+  "--seeds",
+  "--engine",
+  "--cases",
+];
 const SWITCHES = ["--allow-software", "--skip-torch"];
 
 function parseOptions(args: string[]): Options {
@@ -103,6 +113,7 @@ function parseOptions(args: string[]): Options {
     images: value("--images"),
     trainPerClass: positive("--train", 1000),
     epochs: positive("--epochs", 5),
+    seeds: positive("--seeds", 3),
     engine: value("--engine") ?? "webgpu",
     cases: parseCases(value("--cases") ?? DEFAULT_CASES),
   };
@@ -522,9 +533,10 @@ async function torchResults(
 }
 
 /**
- * The convergence check: trains the CNN on real images (Adam 1e-3, batch 32,
- * seed 0) and prints each epoch's mean loss and the test accuracy: a bare
- * loop (no validation, callbacks or progress bar), the same on every engine.
+ * The convergence check: trains the CNN on real images (Adam 1e-3, batch 32)
+ * once per seed and prints each run's epoch losses and test accuracy, then
+ * the accuracies' mean and standard deviation: a bare loop (no validation,
+ * callbacks or progress bar), the same on every engine.
  */
 async function convergence(options: Options, engine: string): Promise<void> {
   const images = await loadImageFolder(options.images!);
@@ -540,13 +552,36 @@ async function convergence(options: Options, engine: string): Promise<void> {
       `${options.images} has too few images: each class needs more than --train ${options.trainPerClass}.`,
     );
   }
-  const stream = prepareDataset(images, train, { seed: 0, batchSize: 32 });
-  const model = buildSimpleCnn({ imageSize: [images.height, images.width], seed: 0 });
+  const accuracies: number[] = [];
+  for (let seed = 0; seed < options.seeds; seed++) {
+    accuracies.push(await convergenceRun(images, train, test, seed, options.epochs, engine));
+  }
+  const mean = accuracies.reduce((a, b) => a + b, 0) / accuracies.length;
+  const sd = Math.sqrt(
+    accuracies.reduce((sum, a) => sum + (a - mean) ** 2, 0) / Math.max(1, accuracies.length - 1),
+  );
+  console.log(
+    `convergence engine=${engine}: test accuracy mean ${mean.toFixed(4)}, sd ${sd.toFixed(4)} ` +
+      `over ${accuracies.length} seeds`,
+  );
+}
+
+/** One training run of the convergence check; returns its test accuracy. */
+async function convergenceRun(
+  images: Awaited<ReturnType<typeof loadImageFolder>>,
+  train: number[][],
+  test: number[],
+  seed: number,
+  epochs: number,
+  engine: string,
+): Promise<number> {
+  const stream = prepareDataset(images, train, { seed, batchSize: 32 });
+  const model = buildSimpleCnn({ imageSize: [images.height, images.width], seed });
   const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
   const started = performance.now();
   const losses: number[] = [];
-  for (let epoch = 0; epoch < options.epochs; epoch++) {
+  for (let epoch = 0; epoch < epochs; epoch++) {
     let lossSum = 0;
     for (const batch of stream.batches(epoch)) {
       const loss = optimizer.minimize(
@@ -573,8 +608,8 @@ async function convergence(options: Options, engine: string): Promise<void> {
     tf.dispose([probabilities, batch.x, batch.y]);
   }
   console.log(
-    `convergence engine=${engine} images=${images.height}x${images.width} train=${stream.size} ` +
-      `test=${test.length} epochs=${options.epochs}: epoch losses ${
+    `convergence engine=${engine} seed=${seed} images=${images.height}x${images.width} ` +
+      `train=${stream.size} test=${test.length} epochs=${epochs}: epoch losses ${
         losses.map((loss) => loss.toFixed(4)).join(" ")
       }, test accuracy ${(correct / test.length).toFixed(4)}, ${
         ((performance.now() - started) / 1000).toFixed(1)
@@ -582,6 +617,7 @@ async function convergence(options: Options, engine: string): Promise<void> {
   );
   optimizer.dispose();
   model.dispose();
+  return correct / test.length;
 }
 
 const options = parseOptions(Deno.args);
