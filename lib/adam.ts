@@ -29,7 +29,10 @@ type AdamGradients = Parameters<tf.AdamOptimizer["applyGradients"]>[0];
 
 /** `tf.AdamOptimizer` with the fused update where the active engine has it. */
 export class FusedAdamOptimizer extends tf.AdamOptimizer {
-  /** Applies one step; the same arithmetic as tfjs's Adam on every engine. */
+  /**
+   * Applies one Adam step: tfjs's own code where the engine lacks the fused
+   * kernels, else three fused passes per variable computing the same formula.
+   */
   override applyGradients(variableGradients: AdamGradients): void {
     if (!hasFusedAdam()) {
       super.applyGradients(variableGradients);
