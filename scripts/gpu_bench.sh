@@ -2,11 +2,11 @@
 # The GPU comparison in one command, for a Linux machine with an NVIDIA GPU:
 # checks the driver, the Vulkan loader and the NVIDIA Vulkan driver (ICD) that
 # Deno's WebGPU needs, then runs scripts/gpu_bench.ts (tfjs WebGPU in Deno,
-# stock and chunked filter-gradient kernels, against PyTorch CUDA via
+# with tfjs's stock kernels and with this project's, against PyTorch CUDA via
 # scripts/gpu_bench_torch.py) and prints its comparison table.
 #
 # Usage, from the project root after `deno install`:
-#   scripts/gpu_bench.sh [--seconds N] [--skip-torch] [--images DIR]
+#   scripts/gpu_bench.sh [--seconds N] [--skip-torch] [--images DIR [--seeds N]]
 # Environment: DENO (the deno binary, default `deno`), PYTHON (an interpreter
 # with a CUDA build of torch, default `python3`), GPU_BENCH_ENTRY and
 # GPU_BENCH_DENO_FLAGS (run a bundled copy of gpu_bench.ts instead, e.g. on a
