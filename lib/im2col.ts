@@ -9,7 +9,8 @@
  * matrix up to whole chunks, which saved another pad.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import { PerElementProgram } from "./webgpu_program.ts";
 
 /** Name of the kernel in the tfjs registry. */
 export const IM2COL = "Im2Col";
@@ -110,24 +111,12 @@ export function im2colValues(
   return out;
 }
 
-/** The WGSL program: one thread per element of the result. */
-class Im2ColProgram implements WebGPUProgram {
-  readonly variableNames = ["x"];
-  readonly uniforms = ATTR_ORDER.map((name) => `${name} : i32,`).join(" ");
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly size = true;
-  readonly shaderKey = "im2col";
-  readonly dispatchLayout = { x: [0, 1] };
-  dispatch: [number, number, number];
-
-  constructor(readonly outputShape: number[]) {
-    this.dispatch = [Math.ceil(outputShape[0] * outputShape[1] / this.workgroupSize[0]), 1, 1];
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
+/** The WGSL shader: one thread per element of the result, finding its input pixel or zero. */
+const im2colShader = {
+  variableNames: ["x"],
+  uniforms: ATTR_ORDER.map((name) => `${name} : i32,`).join(" "),
+  shaderKey: "im2col",
+  body: `
           let channels = uniforms.xShape[3];
           let taps = uniforms.filterHeight * uniforms.filterWidth * channels;
           let row = index / taps;
@@ -148,12 +137,8 @@ class Im2ColProgram implements WebGPUProgram {
               value = getX(uniforms.firstImage + image, y, x, channel);
             }
           }
-          setOutputAtIndex(index, value);
-        }
-      }
-    `;
-  }
-}
+          setOutputAtIndex(index, value);`,
+};
 
 /** Kernel registration of im2col on the `webgpu` backend. */
 export const webGpuIm2ColConfig: tf.KernelConfig = {
@@ -162,7 +147,7 @@ export const webGpuIm2ColConfig: tf.KernelConfig = {
   kernelFunc: ({ inputs, attrs, backend }) => {
     const { x } = inputs as { x: tf.TensorInfo };
     const im2colAttrs = attrs as unknown as Im2ColAttrs;
-    const program = new Im2ColProgram(outputShapeOf(x.shape, im2colAttrs));
+    const program = new PerElementProgram(outputShapeOf(x.shape, im2colAttrs), im2colShader);
     return (backend as WebGPUBackend).runWebGPUProgram(
       program,
       [x],

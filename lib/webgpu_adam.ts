@@ -15,7 +15,8 @@
  * float32 rounding, not bit for bit.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import { PerElementProgram } from "./webgpu_program.ts";
 
 /** Kernel: `decay * moment + (1 - decay) * gradient`, or `gradient²` when `squared`. */
 export const ADAM_MOMENT = "AdamMoment";
@@ -38,38 +39,6 @@ export interface AdamValueAttrs {
   /** `1 - beta2^t`: the second moment's bias correction. */
   secondCorrection: number;
   epsilon: number;
-}
-
-/** An element-wise program over same-shaped float32 inputs, one thread per element. */
-class ElementwiseProgram implements WebGPUProgram {
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly size = true;
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-
-  constructor(
-    shape: number[],
-    readonly variableNames: string[],
-    readonly uniforms: string,
-    readonly shaderKey: string,
-    private readonly body: string,
-  ) {
-    this.outputShape = shape;
-    this.dispatchLayout = { x: shape.map((_, axis) => axis) };
-    const elements = shape.reduce((product, length) => product * length, 1);
-    this.dispatch = [Math.ceil(elements / this.workgroupSize[0]), 1, 1];
-  }
-
-  getUserCode(): string {
-    return `
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          ${this.body}
-        }
-      }
-    `;
-  }
 }
 
 /** Throws unless every input is float32 and shaped like the first. */
@@ -95,14 +64,13 @@ export const webGpuAdamMomentConfig: tf.KernelConfig = {
     checkInputs(ADAM_MOMENT, [moment, gradient]);
     const { decay, squared } = attrs as unknown as AdamMomentAttrs;
     const term = squared ? "g * g" : "g";
-    const program = new ElementwiseProgram(
-      moment.shape,
-      ["moment", "gradient"],
-      "decay : f32, gain : f32,",
-      squared ? "adamMomentSquared" : "adamMoment",
-      `let g = getGradientByOutputIndex(index);
-       setOutputAtIndex(index, getMomentByOutputIndex(index) * uniforms.decay + ${term} * uniforms.gain);`,
-    );
+    const program = new PerElementProgram(moment.shape, {
+      variableNames: ["moment", "gradient"],
+      uniforms: "decay : f32, gain : f32,",
+      shaderKey: squared ? "adamMomentSquared" : "adamMoment",
+      body: `let g = getGradientByOutputIndex(index);
+        setOutputAtIndex(index, getMomentByOutputIndex(index) * uniforms.decay + ${term} * uniforms.gain);`,
+    });
     return (backend as WebGPUBackend).runWebGPUProgram(program, [moment, gradient], "float32", [
       { type: "float32", data: [decay] },
       { type: "float32", data: [1 - decay] },
@@ -119,16 +87,15 @@ export const webGpuAdamValueConfig: tf.KernelConfig = {
     checkInputs(ADAM_VALUE, [value, firstMoment, secondMoment]);
     const { learningRate, firstCorrection, secondCorrection, epsilon } =
       attrs as unknown as AdamValueAttrs;
-    const program = new ElementwiseProgram(
-      value.shape,
-      ["value", "firstMoment", "secondMoment"],
-      "negativeRate : f32, firstCorrection : f32, secondCorrection : f32, epsilon : f32,",
-      "adamValue",
-      `let m = getFirstMomentByOutputIndex(index) / uniforms.firstCorrection;
-       let v = getSecondMomentByOutputIndex(index) / uniforms.secondCorrection;
-       setOutputAtIndex(index,
-         (m / (sqrt(v) + uniforms.epsilon)) * uniforms.negativeRate + getValueByOutputIndex(index));`,
-    );
+    const program = new PerElementProgram(value.shape, {
+      variableNames: ["value", "firstMoment", "secondMoment"],
+      uniforms: "negativeRate : f32, firstCorrection : f32, secondCorrection : f32, epsilon : f32,",
+      shaderKey: "adamValue",
+      body: `let m = getFirstMomentByOutputIndex(index) / uniforms.firstCorrection;
+        let v = getSecondMomentByOutputIndex(index) / uniforms.secondCorrection;
+        setOutputAtIndex(index,
+          (m / (sqrt(v) + uniforms.epsilon)) * uniforms.negativeRate + getValueByOutputIndex(index));`,
+    });
     return (backend as WebGPUBackend).runWebGPUProgram(
       program,
       [value, firstMoment, secondMoment],

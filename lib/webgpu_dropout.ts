@@ -20,7 +20,8 @@
  * bit for bit, to check the kernel against.
  */
 import * as tf from "@tensorflow/tfjs";
-import type { WebGPUBackend, WebGPUProgram } from "@tensorflow/tfjs-backend-webgpu";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
+import { PerElementProgram } from "./webgpu_program.ts";
 
 /** Name of the kernel (and of its gradient) in the tfjs registry. */
 export const HASHED_DROPOUT = "HashedDropout";
@@ -82,47 +83,27 @@ export function hashedDropoutMultipliers(
   return multipliers;
 }
 
-/** The WGSL program: one thread per element, 128 to a workgroup. */
-class HashedDropoutProgram implements WebGPUProgram {
-  readonly variableNames = ["A"];
-  readonly uniforms = "key : u32, threshold : u32, scale : f32,";
-  readonly workgroupSize: [number, number, number] = [128, 1, 1];
-  readonly size = true;
-  readonly shaderKey = "hashedDropout";
-  readonly outputShape: number[];
-  readonly dispatchLayout: { x: number[] };
-  dispatch: [number, number, number];
-
-  constructor(shape: number[]) {
-    this.outputShape = shape;
-    this.dispatchLayout = { x: shape.map((_, axis) => axis) };
-    const elements = shape.reduce((product, length) => product * length, 1);
-    this.dispatch = [Math.ceil(elements / this.workgroupSize[0]), 1, 1];
-  }
-
-  getUserCode(): string {
-    return `
-      fn lowbias32(value : u32) -> u32 {
-        var x = value;
-        x = x ^ (x >> 16u);
-        x = x * 0x7feb352du;
-        x = x ^ (x >> 15u);
-        x = x * 0x846ca68bu;
-        x = x ^ (x >> 16u);
-        return x;
-      }
-      fn main(index : i32) {
-        if (index < uniforms.size) {
-          var multiplier = 0.0;
-          if (lowbias32(lowbias32(u32(index)) ^ uniforms.key) >= uniforms.threshold) {
-            multiplier = uniforms.scale;
-          }
-          setOutputAtIndex(index, getAByOutputIndex(index) * multiplier);
-        }
-      }
-    `;
-  }
-}
+/** The WGSL shader: `lowbias32` as in JavaScript, and the multiply by 0 or 1 / (1 - rate). */
+const hashedDropoutShader = {
+  variableNames: ["A"],
+  uniforms: "key : u32, threshold : u32, scale : f32,",
+  shaderKey: "hashedDropout",
+  functions: `
+    fn lowbias32(value : u32) -> u32 {
+      var x = value;
+      x = x ^ (x >> 16u);
+      x = x * 0x7feb352du;
+      x = x ^ (x >> 15u);
+      x = x * 0x846ca68bu;
+      x = x ^ (x >> 16u);
+      return x;
+    }`,
+  body: `var multiplier = 0.0;
+    if (lowbias32(lowbias32(u32(index)) ^ uniforms.key) >= uniforms.threshold) {
+      multiplier = uniforms.scale;
+    }
+    setOutputAtIndex(index, getAByOutputIndex(index) * multiplier);`,
+};
 
 /** Kernel registration of hashed dropout on the `webgpu` backend. */
 export const webGpuHashedDropoutConfig: tf.KernelConfig = {
@@ -133,7 +114,7 @@ export const webGpuHashedDropoutConfig: tf.KernelConfig = {
     if (x.dtype !== "float32") throw new Error(`Dropout needs a float32 tensor, got ${x.dtype}.`);
     const { key, threshold, scale } = uniformsOf(attrs as unknown as HashedDropoutAttrs);
     return (backend as WebGPUBackend).runWebGPUProgram(
-      new HashedDropoutProgram(x.shape),
+      new PerElementProgram(x.shape, hashedDropoutShader),
       [x],
       "float32",
       [
