@@ -6,9 +6,9 @@
  * series' CNN 3.8 times slower (242 ms against 63 ms without dropout). Here
  * the keep/drop decision for element `i` is a hash of `i`, the layer's seed
  * and the call's number (the counter-based approach of Philox in TensorFlow
- * and PyTorch): one GPU pass
- * computes `x * mask / (1 - rate)`, nothing crosses the bus, and the gradient
- * recomputes the same mask from the same seed instead of storing it.
+ * and PyTorch): one GPU pass computes `x * mask / (1 - rate)`, nothing crosses
+ * the bus, and the gradient recomputes the same mask from the same attributes
+ * instead of storing it.
  *
  * The hash is Chris Wellons' `lowbias32`. A call's key is the hash of the
  * seed's hash xor the call number, so every (seed, call) pair gets its own
