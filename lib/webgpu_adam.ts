@@ -5,7 +5,7 @@
  * `tf.train.adam` updates each variable with 14 element-wise kernels (and
  * uploads a scalar tensor for each constant), so Adam alone was about 140 of
  * the 230 GPU kernel launches of one training step of the series' CNN. On an
- * NVIDIA H200, WebGPU in Deno spends about 0.1 ms of CPU time per launch,
+ * NVIDIA H200, WebGPU in Deno spends about 0.15 ms of CPU time per launch,
  * which made a step launch-bound long before the GPU was busy. Here a step is
  * three passes per variable: the new first moment, the new second moment, and
  * the new value, with the constants passed as uniforms.
