@@ -8,12 +8,14 @@
  * scalar loop that took two thirds of a training step, its `MaxPoolGrad`
  * re-scans every window for every pixel, its `BatchMatMul` runs transposed
  * products (both of a dense layer's gradients) in a scalar loop, and its
- * `Sum` transposes a whole tensor to sum its leading axes (bias gradients).
+ * `Sum` transposes a whole tensor to sum its leading axes (bias gradients),
+ * and its `Identity` copies every tensor tfjs keeps for the backward pass.
  */
 import * as tf from "@tensorflow/tfjs";
 import { fastBatchMatMulConfig } from "./wasm_kernels/batch_mat_mul.ts";
 import { conv2dBackpropFilterConfig } from "./wasm_kernels/conv2d_backprop_filter.ts";
 import { conv2dBackpropInputConfig } from "./wasm_kernels/conv2d_backprop_input.ts";
+import { sharingIdentityConfig } from "./wasm_kernels/identity.ts";
 import { maxPoolGradConfig } from "./wasm_kernels/max_pool_grad.ts";
 import { leadingAxesSumConfig } from "./wasm_kernels/sum.ts";
 
@@ -28,6 +30,7 @@ const replacements: tf.KernelConfig[] = [
 const wrapperFactories: Array<[string, (original: tf.KernelConfig) => tf.KernelConfig]> = [
   [tf.BatchMatMul, fastBatchMatMulConfig],
   [tf.Sum, leadingAxesSumConfig],
+  [tf.Identity, sharingIdentityConfig],
 ];
 
 let wrappers: tf.KernelConfig[] | undefined;
