@@ -243,6 +243,9 @@ for (const pad of ["same", "valid"] as const) {
     { shape: [2, 9, 6, 2], filterSize: [3, 2], strides: [2, 1], pad },
     { shape: [1, 7, 7, 5], filterSize: 3, strides: 1, pad },
     { shape: [2, 10, 7, 3], filterSize: 3, strides: 2, pad },
+    // The series' pooling, which runs in WebAssembly: 2x2 at stride 2, channels a multiple of 4.
+    { shape: [2, 8, 6, 8], filterSize: 2, strides: 2, pad },
+    { shape: [3, 9, 7, 12], filterSize: 2, strides: 2, pad },
   );
 }
 
@@ -323,6 +326,11 @@ Deno.test("the matrix-product wrapper leaks no tensor and frees its transposed c
 /** Sums over leading, inner, mixed, negative and all axes, with and without keepDims. */
 function sums(): tf.Tensor[] {
   const x = tf.tensor4d(randomValues(3 * 5 * 4 * 6, 51), [3, 5, 4, 6]);
+  // Rows of 32 and 48 are summed in WebAssembly (a multiple of 16 columns), 6 in JavaScript.
+  const wide = tf.tensor4d(randomValues(3 * 5 * 4 * 32, 52), [3, 5, 4, 32]);
+  const wider = tf.tensor2d(randomValues(7 * 48, 53), [7, 48]);
+  const wideSums = [tf.sum(wide, [0, 1, 2]), tf.sum(wide, [0, 1], true), tf.sum(wider, 0)];
+  tf.dispose([wide, wider]);
   const axesList: Array<number | number[]> = [0, [0, 1], [1, 0, 2], [0, 1, 2, 3], 3, [1, 2], -1, [
     0,
     2,
@@ -332,7 +340,7 @@ function sums(): tf.Tensor[] {
   const bias = tf.zeros([6]);
   const [biasGradient] = tf.grads((b) => tf.sum(tf.square(tf.add(x, b))))([bias]);
   tf.dispose([x, bias]);
-  return [...results, biasGradient];
+  return [...results, biasGradient, ...wideSums];
 }
 
 Deno.test("Sum on wasm matches cpu over leading and other axes, with and without keepDims", async () => {
@@ -455,5 +463,35 @@ Deno.test("Identity on wasm shares the tensor's memory, counted, instead of copy
     const wordsCopy = tf.clone(words);
     assert.deepEqual(wordsCopy.arraySync(), ["cat", "dog"], "strings go to wasm's own kernel");
     tf.dispose([words, wordsCopy]);
+  });
+});
+
+Deno.test("the WebAssembly max-pool gradient matches cpu exactly, with ties, -Infinity and NaN windows", async () => {
+  await withWasm(async () => {
+    const shape: [number, number, number, number] = [2, 6, 4, 8];
+    const size = shape.reduce((a, b) => a * b);
+    const values = randomValues(size, 61).map((v) => Math.max(0, v));
+    // Whole windows of -Infinity (no pixel beats it: no gradient) and a NaN in others.
+    for (let c = 0; c < 8; c += 2) {
+      values[c] =
+        values[8 + c] =
+        values[32 + c] =
+        values[40 + c] =
+          -Infinity;
+    }
+    values[16 + 1] = NaN;
+    values[48 + 3] = NaN;
+    const compute = () => {
+      const x = tf.tensor4d(values, shape);
+      const dy = tf.tensor4d(randomValues(size / 4, 62), [2, 3, 2, 8]);
+      const [dx] = tf.grads((input) =>
+        tf.sum(tf.mul(tf.maxPool(input as tf.Tensor4D, 2, 2, "valid"), dy))
+      )([x]);
+      tf.dispose([x, dy]);
+      return [dx];
+    };
+    const [onCpu] = await runOn("cpu", compute);
+    const [onWasm] = await runOn("wasm", compute);
+    assert.deepEqual(Array.from(onWasm), Array.from(onCpu));
   });
 });

@@ -12,7 +12,8 @@ const projectRoot = fileURLToPath(new URL("..", import.meta.url));
 /**
  * A program that selects the engine, prints its reason, then prints the
  * largest difference between wasm and cpu over a conv layer's output and
- * gradients (strides 1 and 2, same and valid padding, non-square input).
+ * gradients (strides 1 and 2, same and valid padding, non-square input),
+ * matrix products, a max-pool gradient and a bias-gradient sum.
  */
 const childProgram = `
 import * as tf from "@tensorflow/tfjs";
@@ -42,6 +43,11 @@ function compute() {
   const aT = tf.tensor2d(values(300 * 64, 5), [300, 64]);
   const bT = tf.tensor2d(values(48 * 300, 6), [48, 300]);
   results.push(tf.matMul(a, b), tf.matMul(aT, b, true, false), tf.matMul(a, bT, false, true));
+  // The WebAssembly loops on the shared heap: max-pool gradient, bias-gradient sums.
+  const pooled = tf.relu(tf.tensor4d(values(4 * 10 * 8 * 16, 7), [4, 10, 8, 16]));
+  const poolWeights = tf.tensor4d(values(4 * 5 * 4 * 16, 8), [4, 5, 4, 16]);
+  results.push(...tf.grads((input) => tf.sum(tf.mul(tf.maxPool(input, 2, 2, "valid"), poolWeights)))([pooled]));
+  results.push(tf.sum(pooled, [0, 1, 2]));
   return results.map((t) => t.dataSync());
 }
 const onWasm = compute();

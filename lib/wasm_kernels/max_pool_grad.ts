@@ -9,7 +9,8 @@
  * output gradient there. Overlapping windows accumulate.
  */
 import * as tf from "@tensorflow/tfjs";
-import { writeHeapOutput } from "./wasm_heap.ts";
+import { heapAddress, heapLoops } from "./heap_loops.ts";
+import { makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
 
 type MaxPoolGradAttrs = {
   filterSize: [number, number] | number;
@@ -28,12 +29,6 @@ export function maxPoolGradInto(
   const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
   const { strideHeight, strideWidth, filterHeight, filterWidth } = info;
   const { top, left } = info.padInfo;
-  const twoByTwo = filterHeight === 2 && filterWidth === 2 && strideHeight === 2 &&
-    strideWidth === 2;
-  if (twoByTwo && top === 0 && left === 0 && 2 * outHeight <= inHeight && 2 * outWidth <= inWidth) {
-    maxPoolGrad2x2Into(x, dy, dx, info);
-    return;
-  }
   dx.fill(0);
   let dyAt = 0;
   for (let b = 0; b < batchSize; b++) {
@@ -70,62 +65,22 @@ export function maxPoolGradInto(
   }
 }
 
+/** A view of a tensor on the wasm heap. */
+interface HeapViews {
+  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+}
+
 /**
- * The same for the series' 2x2 windows at stride 2 that lie inside the input
- * (no padding): the windows do not overlap, so each writes its four cells of
- * `dx` directly (the gradient at the first largest pixel, 0 elsewhere), about
- * three times faster than the general loop.
+ * Whether the pooling is the series' kind that the WebAssembly loop
+ * (heap_loops.wat) takes: 2x2 windows at stride 2 inside the input, channels a
+ * multiple of 4. Those windows do not overlap, so each writes its own four
+ * cells of dx, 4 channels at a time: about 10 times faster than the loop above.
  */
-function maxPoolGrad2x2Into(
-  x: Float32Array,
-  dy: Float32Array,
-  dx: Float32Array,
-  info: tf.backend_util.Conv2DInfo,
-): void {
-  const { batchSize, inHeight, inWidth, inChannels: channels, outHeight, outWidth } = info;
-  // Rows or columns that no window covers (odd sizes) keep a zero gradient.
-  if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth) dx.fill(0);
-  const rowStep = inWidth * channels;
-  let dyAt = 0;
-  for (let b = 0; b < batchSize; b++) {
-    for (let outRow = 0; outRow < outHeight; outRow++) {
-      let at00 = (b * inHeight + 2 * outRow) * rowStep;
-      for (let outColumn = 0; outColumn < outWidth; outColumn++) {
-        const at01 = at00 + channels;
-        const at10 = at00 + rowStep;
-        const at11 = at10 + channels;
-        for (let c = 0; c < channels; c++) {
-          // The first largest in row-major order, as the general loop and the cpu backend pick it.
-          const v00 = x[at00 + c];
-          const v01 = x[at01 + c];
-          const v10 = x[at10 + c];
-          const v11 = x[at11 + c];
-          let best = -Infinity;
-          let where = -1;
-          if (v00 > best) {
-            best = v00;
-            where = 0;
-          }
-          if (v01 > best) {
-            best = v01;
-            where = 1;
-          }
-          if (v10 > best) {
-            best = v10;
-            where = 2;
-          }
-          if (v11 > best) where = 3;
-          const gradient = dy[dyAt + c];
-          dx[at00 + c] = where === 0 ? gradient : 0;
-          dx[at01 + c] = where === 1 ? gradient : 0;
-          dx[at10 + c] = where === 2 ? gradient : 0;
-          dx[at11 + c] = where === 3 ? gradient : 0;
-        }
-        at00 += 2 * channels;
-        dyAt += channels;
-      }
-    }
-  }
+function fitsSimdLoop(info: tf.backend_util.Conv2DInfo): boolean {
+  const { filterHeight, filterWidth, strideHeight, strideWidth, padInfo } = info;
+  return filterHeight === 2 && filterWidth === 2 && strideHeight === 2 && strideWidth === 2 &&
+    padInfo.top === 0 && padInfo.left === 0 && 2 * info.outHeight <= info.inHeight &&
+    2 * info.outWidth <= info.inWidth && info.inChannels % 4 === 0;
 }
 
 /** Kernel registration for `MaxPoolGrad` on the `wasm` backend. */
@@ -143,11 +98,32 @@ export const maxPoolGradConfig: tf.KernelConfig = {
       pad,
       dimRoundingMode,
     );
-    return writeHeapOutput(
-      backend as tf.KernelBackend,
-      input.shape,
-      [input, dy],
-      (dx, x, dyValues) => maxPoolGradInto(x, dyValues, dx, info),
+    const kernelBackend = backend as tf.KernelBackend;
+    if (!fitsSimdLoop(info)) {
+      return writeHeapOutput(
+        kernelBackend,
+        input.shape,
+        [input, dy],
+        (dx, x, dyValues) => maxPoolGradInto(x, dyValues, dx, info),
+      );
+    }
+    const dx = makeHeapOutput(kernelBackend, input.shape);
+    const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
+    // Rows or columns that no window covers (odd sizes) get a zero gradient.
+    if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth) {
+      (kernelBackend as unknown as HeapViews).typedArrayFromHeap(dx).fill(0);
+    }
+    heapLoops(kernelBackend).maxPoolGrad2x2(
+      heapAddress(kernelBackend, input),
+      heapAddress(kernelBackend, dy),
+      heapAddress(kernelBackend, dx),
+      batchSize,
+      inHeight,
+      inWidth,
+      inChannels,
+      outHeight,
+      outWidth,
     );
+    return dx;
   },
 };

@@ -6,7 +6,8 @@
  * (in float64, then stored as float32) and leaves other sums to wasm.
  */
 import * as tf from "@tensorflow/tfjs";
-import { writeHeapOutput } from "./wasm_heap.ts";
+import { heapAddress, heapLoops } from "./heap_loops.ts";
+import { makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
 
 type SumAttrs = { axis: number | number[]; keepDims: boolean };
 
@@ -45,12 +46,24 @@ export function leadingAxesSumConfig(original: tf.KernelConfig): tf.KernelConfig
       const kept = x.shape.slice(leading);
       const inner = kept.reduce((product, dimension) => product * dimension, 1);
       const shape = keepDims ? [...new Array(leading).fill(1), ...kept] : kept;
-      return writeHeapOutput(
-        args.backend as tf.KernelBackend,
-        shape,
-        [x],
-        (out, values) => sumLeadingRowsInto(out, values, inner),
+      const backend = args.backend as tf.KernelBackend;
+      if (inner % 16 !== 0) {
+        return writeHeapOutput(
+          backend,
+          shape,
+          [x],
+          (out, values) => sumLeadingRowsInto(out, values, inner),
+        );
+      }
+      // The same sums, 16 columns a pass, in WebAssembly (heap_loops.wat).
+      const out = makeHeapOutput(backend, shape);
+      heapLoops(backend).sumLeadingRows(
+        heapAddress(backend, x),
+        heapAddress(backend, out),
+        size / inner,
+        inner,
       );
+      return out;
     },
   };
 }

@@ -23,9 +23,14 @@ export function writeHeapOutput(
   write: (output: Float32Array, ...inputs: Float32Array[]) => void,
 ): tf.TensorInfo {
   const heap = backend as unknown as WasmHeapBackend;
-  const output = heap.makeOutput(shape, "float32");
+  const output = makeHeapOutput(backend, shape);
   write(heap.typedArrayFromHeap(output), ...inputs.map((info) => heap.typedArrayFromHeap(info)));
   return output;
+}
+
+/** A new float32 kernel output of shape `shape` on the wasm heap, its values not yet set. */
+export function makeHeapOutput(backend: tf.KernelBackend, shape: number[]): tf.TensorInfo {
+  return (backend as unknown as WasmHeapBackend).makeOutput(shape, "float32");
 }
 
 /** {@link writeHeapOutput} as a Tensor owned by the current tidy scope, for composite kernels. */
