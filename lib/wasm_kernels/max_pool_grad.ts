@@ -10,7 +10,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { heapAddress, heapLoops } from "./heap_loops.ts";
-import { makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
+import { heapView, makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
 
 type MaxPoolGradAttrs = {
   filterSize: [number, number] | number;
@@ -65,11 +65,6 @@ export function maxPoolGradInto(
   }
 }
 
-/** A view of a tensor on the wasm heap. */
-interface HeapViews {
-  typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-}
-
 /**
  * Whether the pooling is the series' kind that the WebAssembly loop
  * (heap_loops.wat) takes: 2x2 windows at stride 2 inside the input, channels a
@@ -111,7 +106,7 @@ export const maxPoolGradConfig: tf.KernelConfig = {
     const { batchSize, inHeight, inWidth, inChannels, outHeight, outWidth } = info;
     // Rows or columns that no window covers (odd sizes) get a zero gradient.
     if (2 * outHeight !== inHeight || 2 * outWidth !== inWidth) {
-      (kernelBackend as unknown as HeapViews).typedArrayFromHeap(dx).fill(0);
+      heapView(kernelBackend, dx).fill(0);
     }
     heapLoops(kernelBackend).maxPoolGrad2x2(
       heapAddress(kernelBackend, input),

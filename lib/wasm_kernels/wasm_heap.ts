@@ -22,9 +22,8 @@ export function writeHeapOutput(
   inputs: tf.TensorInfo[],
   write: (output: Float32Array, ...inputs: Float32Array[]) => void,
 ): tf.TensorInfo {
-  const heap = backend as unknown as WasmHeapBackend;
   const output = makeHeapOutput(backend, shape);
-  write(heap.typedArrayFromHeap(output), ...inputs.map((info) => heap.typedArrayFromHeap(info)));
+  write(heapView(backend, output), ...inputs.map((info) => heapView(backend, info)));
   return output;
 }
 
@@ -44,4 +43,9 @@ export function writeHeapTensor(
     writeHeapOutput(backend, shape, inputs, write),
     backend,
   );
+}
+
+/** A float32 view of `info`'s data on the wasm heap (valid until the heap next grows). */
+export function heapView(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
+  return (backend as unknown as WasmHeapBackend).typedArrayFromHeap(info);
 }
