@@ -6,6 +6,7 @@ import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { selectEngine } from "../lib/engine.ts";
 import { registerWasmTrainingKernels } from "../lib/wasm_kernels.ts";
+import { sumLeadingRowsInto } from "../lib/wasm_kernels/sum.ts";
 import { randomValues } from "./fixtures/random_values.ts";
 
 const tolerance = 1e-4;
@@ -493,5 +494,18 @@ Deno.test("the WebAssembly max-pool gradient matches cpu exactly, with ties, -In
     const [onCpu] = await runOn("cpu", compute);
     const [onWasm] = await runOn("wasm", compute);
     assert.deepEqual(Array.from(onWasm), Array.from(onCpu));
+  });
+});
+
+Deno.test("the WebAssembly leading-axis sums equal the JavaScript loop's to the bit", async () => {
+  await withWasm(() => {
+    for (const [rows, inner] of [[2048, 32], [300, 64], [7, 48]]) {
+      const x = tf.tensor2d(randomValues(rows * inner, 71).map((v) => 100 * v), [rows, inner]);
+      const sums = tf.sum(x, 0);
+      const expected = new Float32Array(inner);
+      sumLeadingRowsInto(expected, x.dataSync() as Float32Array, inner);
+      assert.deepEqual(Array.from(sums.dataSync()), Array.from(expected), `${rows}x${inner}`);
+      tf.dispose([x, sums]);
+    }
   });
 });
