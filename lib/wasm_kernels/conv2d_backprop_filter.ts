@@ -12,8 +12,8 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./borrow_tensor.ts";
-import { heapAddress, heapLoops } from "./heap_loops.ts";
-import { makeHeapOutput } from "./wasm_heap.ts";
+import { heapLoops } from "./heap_loops.ts";
+import { heapAddress, makeHeapOutput } from "./wasm_heap.ts";
 
 type Conv2DBackpropFilterAttrs = {
   strides: [number, number] | number;

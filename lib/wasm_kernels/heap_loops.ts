@@ -1,7 +1,7 @@
 /**
  * The loops of heap_loops.wat, linked to the tfjs wasm backend's own memory,
  * for the kernels in this folder: they read and write tensors where they lie
- * on the heap, by byte offset (see {@link heapAddress}).
+ * on the heap, by byte offset (heapAddress in ./wasm_heap.ts).
  */
 import type * as tf from "@tensorflow/tfjs";
 import { sharedMemoryModule, unsharedMemoryModule } from "./heap_loops_binary.ts";
@@ -41,10 +41,9 @@ export interface HeapLoops {
   sumLeadingRows(x: number, out: number, rows: number, inner: number): void;
 }
 
-/** What these loops need of the wasm backend: its emscripten module and its tensors' places. */
-interface WasmBackendInternals {
+/** What these loops need of the wasm backend: its emscripten module, which holds the memory. */
+interface WasmBackendModule {
   wasm: { wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
-  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
 }
 
 const linked = new WeakMap<WebAssembly.Memory, HeapLoops>();
@@ -59,7 +58,7 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
  * use (about 2 kB of WebAssembly, compiled synchronously).
  */
 export function heapLoops(backend: tf.KernelBackend): HeapLoops {
-  const { wasm } = backend as unknown as WasmBackendInternals;
+  const { wasm } = backend as unknown as WasmBackendModule;
   // The threaded build exports its memory as wasmMemory, the other in its raw exports.
   const memory = wasm.wasmMemory ?? wasm.asm?.memory;
   if (memory === undefined) {
@@ -78,11 +77,4 @@ export function heapLoops(backend: tf.KernelBackend): HeapLoops {
     linked.set(memory, loops);
   }
   return loops;
-}
-
-/** Where `info`'s data starts on the wasm `backend`'s heap, in bytes. */
-export function heapAddress(backend: tf.KernelBackend, info: tf.TensorInfo): number {
-  const data = (backend as unknown as WasmBackendInternals).dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error("The tensor is not on the wasm backend's heap.");
-  return data.memoryOffset;
 }

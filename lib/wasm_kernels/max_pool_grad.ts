@@ -9,8 +9,8 @@
  * output gradient there. Overlapping windows accumulate.
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapAddress, heapLoops } from "./heap_loops.ts";
-import { heapView, makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
+import { heapLoops } from "./heap_loops.ts";
+import { heapAddress, heapView, makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
 
 type MaxPoolGradAttrs = {
   filterSize: [number, number] | number;

@@ -6,8 +6,8 @@
  * (in float64, then stored as float32) and leaves other sums to wasm.
  */
 import * as tf from "@tensorflow/tfjs";
-import { heapAddress, heapLoops } from "./heap_loops.ts";
-import { makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
+import { heapLoops } from "./heap_loops.ts";
+import { heapAddress, makeHeapOutput, writeHeapOutput } from "./wasm_heap.ts";
 
 type SumAttrs = { axis: number | number[]; keepDims: boolean };
 

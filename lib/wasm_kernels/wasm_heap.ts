@@ -9,6 +9,7 @@ import * as tf from "@tensorflow/tfjs";
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
+  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
 }
 
 /**
@@ -48,4 +49,11 @@ export function writeHeapTensor(
 /** A float32 view of `info`'s data on the wasm heap (valid until the heap next grows). */
 export function heapView(backend: tf.KernelBackend, info: tf.TensorInfo): Float32Array {
   return (backend as unknown as WasmHeapBackend).typedArrayFromHeap(info);
+}
+
+/** Where `info`'s data starts on the wasm heap, in bytes (for the loops of heap_loops.wat). */
+export function heapAddress(backend: tf.KernelBackend, info: tf.TensorInfo): number {
+  const data = (backend as unknown as WasmHeapBackend).dataIdMap.get(info.dataId);
+  if (data === undefined) throw new Error("The tensor is not on the wasm backend's heap.");
+  return data.memoryOffset;
 }
