@@ -12,6 +12,7 @@ import type { EpochLog, History } from "./history.ts";
 import { getLearningRate } from "./learning_rate.ts";
 import { createProgress, type ProgressMode, type ProgressReporter } from "./progress.ts";
 import { checkSeed, createRandom, deriveSeed, shuffled } from "./random.ts";
+import { runEpoch } from "./running_loss.ts";
 import { checkClassWeight, weightedCategoricalCrossEntropy } from "./weighted_categorical_loss.ts";
 import { type ClassWeight, weightedBinaryCrossEntropy } from "./weighted_loss.ts";
 
@@ -193,27 +194,28 @@ export async function fitArrays(
     const started = performance.now();
     const lr = getLearningRate(optimizer);
     const order = shuffled(allIndices, createRandom(deriveSeed(options.seed, epoch)));
-    let lossSum = 0;
-    for (let batch = 0; batch < batchCount; batch++) {
-      const indices = order.slice(batch * batchSize, (batch + 1) * batchSize);
-      const labels = Uint8Array.from(indices, (index) => data.labels[index]);
-      const x = inputTensor(data, indices);
-      const loss = optimizer.minimize(
-        () => tf.tidy(() => lossOf(labels, x)),
-        true,
-        variables,
-      ) as tf.Scalar;
-      lossSum += (await loss.data())[0] * indices.length;
-      tf.dispose([loss, x]);
-      await progress.batchEnd(
-        epoch,
-        batch + 1,
-        lossSum / Math.min(data.count, (batch + 1) * batchSize),
-      );
-    }
+    const batchIndices = Array.from(
+      { length: batchCount },
+      (_, batch) => order.slice(batch * batchSize, (batch + 1) * batchSize),
+    );
+    const loss = await runEpoch(
+      batchIndices,
+      (indices) => {
+        const labels = Uint8Array.from(indices, (index) => data.labels[index]);
+        const x = inputTensor(data, indices);
+        const batchLoss = optimizer.minimize(
+          () => tf.tidy(() => lossOf(labels, x)),
+          true,
+          variables,
+        ) as tf.Scalar;
+        x.dispose();
+        return { loss: batchLoss, examples: indices.length };
+      },
+      (batchesRead, meanLoss) => progress.batchEnd(epoch, batchesRead, meanLoss),
+    );
     const log: EpochLog = {
       epoch,
-      loss: lossSum / data.count,
+      loss,
       ...(options.validation ? await validationLog(model, options.validation) : {}),
       lr,
       seconds: (performance.now() - started) / 1000,

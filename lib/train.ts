@@ -8,6 +8,7 @@ import { getLearningRate } from "./learning_rate.ts";
 import { type LabeledExamples, labelsOf, predictProbabilities } from "./predict.ts";
 import type { BinaryLoss } from "./focal_loss.ts";
 import { createProgress, type ProgressMode, type ProgressReporter } from "./progress.ts";
+import { runEpoch } from "./running_loss.ts";
 import {
   checkBinaryClassWeight,
   type ClassWeight,
@@ -107,27 +108,22 @@ export async function trainModel(
   for (let epoch = 1; epoch <= options.epochs && !context.stopTraining; epoch++) {
     const started = performance.now();
     const lr = getLearningRate(optimizer);
-    let lossSum = 0;
-    let seen = 0;
-    let batchNumber = 0;
-    for (const batch of stream.batches(epoch)) {
-      const loss = optimizer.minimize(
-        () => {
-          const probabilities = model.apply(batch.x, { training: true }) as tf.Tensor;
-          return trainingLoss(batch.y, probabilities);
-        },
-        true,
-        variables,
-      ) as tf.Scalar;
-      // An asynchronous read: GPU backends cannot read back synchronously in Deno.
-      lossSum += (await loss.data())[0] * batch.indices.length;
-      seen += batch.indices.length;
-      tf.dispose([loss, batch.x, batch.y]);
-      await progress.batchEnd(epoch, ++batchNumber, lossSum / seen);
-    }
+    const loss = await runEpoch(
+      stream.batches(epoch),
+      (batch) => {
+        const batchLoss = optimizer.minimize(
+          () => trainingLoss(batch.y, model.apply(batch.x, { training: true }) as tf.Tensor),
+          true,
+          variables,
+        ) as tf.Scalar;
+        tf.dispose([batch.x, batch.y]);
+        return { loss: batchLoss, examples: batch.indices.length };
+      },
+      (batchesRead, meanLoss) => progress.batchEnd(epoch, batchesRead, meanLoss),
+    );
     const log: EpochLog = {
       epoch,
-      loss: lossSum / seen,
+      loss,
       ...(options.validation ? await validationLog(model, options.validation) : {}),
       lr,
       seconds: (performance.now() - started) / 1000,
