@@ -4,9 +4,13 @@
  * kernels and with this project's (lib/webgpu_kernels.ts: chunked filter
  * gradient with an im2col kernel, dropout masks drawn on the GPU, fused Adam),
  * against PyTorch CUDA on the same machine, at 32x32 px (batch 32 and 256) and
- * 128x128 px (batch 32). For each it splits a step into CPU time spent
- * launching kernels and time waiting for the GPU, and for the largest case it
- * measures the project's kernels with one left out at a time. Also checks the project's
+ * 128x128 px (batch 32). Each case is measured with the loss read back after
+ * every step (as training ran before lib/running_loss.ts) and as the training
+ * loop runs now (a fresh batch uploaded per step, losses read in groups), each
+ * step split into CPU time launching kernels (and submitting them) and time
+ * waiting for read-backs; for the largest case it also measures the project's
+ * kernels with one left out at a time, and other numbers of kernels per queue
+ * submission. Also checks the project's
  * kernels against the cpu backend or their JavaScript definitions, times each
  * convolution kernel, and prints a per-kernel profile of one training step of
  * the largest case. With
@@ -37,6 +41,8 @@ import { HASHED_DROPOUT, hashedDropout, hashedDropoutMultipliers } from "../lib/
 import { ADAM_MOMENT, ADAM_VALUE } from "../lib/webgpu_adam.ts";
 import { im2col, im2colValues } from "../lib/im2col.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
+import { createRandom } from "../lib/random.ts";
+import { runEpoch, RunningLoss } from "../lib/running_loss.ts";
 
 /** One throughput case: image side (a multiple of 8) and batch size. */
 interface Case {
@@ -139,78 +145,133 @@ async function describeAdapter(): Promise<{ description: string; software: boole
   return { description: `${description}; ${features}`, software };
 }
 
+/** Calls and CPU milliseconds of `GPUQueue.submit` since the last {@link countSubmits} reset. */
+const submits = { calls: 0, ms: 0 };
+
 /**
- * One training step of the series' CNN (Adam, binary cross-entropy) on fixed
- * random data, reading the loss back as training does. Asynchronously:
- * `dataSync` fails on tfjs WebGPU in Deno (it needs a 2D canvas).
+ * Counts the WebGPU backend's queue submissions and the CPU time they take,
+ * to tell a launch-bound step (CPU) from a GPU-bound one.
+ */
+function countSubmits(): void {
+  const queue = (tf.backend() as unknown as { device: GPUDevice }).device.queue;
+  const submit = queue.submit.bind(queue);
+  queue.submit = (commandBuffers: GPUCommandBuffer[]) => {
+    const started = performance.now();
+    submit(commandBuffers);
+    submits.ms += performance.now() - started;
+    submits.calls++;
+  };
+}
+
+/** Distinct batches a training-loop measurement cycles through, uploaded one per step. */
+const BATCH_POOL = 4;
+
+/**
+ * The series' CNN (Adam, binary cross-entropy) and `launch`, which queues one
+ * training step and returns its loss unread. With `freshBatches` each step
+ * uploads its images from a CPU array, as training does; else one batch stays
+ * on the GPU.
  */
 function makeStep(
   size: number,
   batch: number,
-): { step: () => Promise<{ launchMs: number; waitMs: number }>; dispose: () => void } {
+  freshBatches: boolean,
+): { launch: () => tf.Scalar; dispose: () => void } {
   const model = buildSimpleCnn({ imageSize: size, seed: 0 });
   const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const x = tf.randomUniform([batch, size, size, 3], 0, 1, "float32", 1);
+  const shape: Shape4D = [batch, size, size, 3];
+  const pool = Array.from({ length: freshBatches ? BATCH_POOL : 1 }, (_, i) => {
+    const random = createRandom(1 + i);
+    return Float32Array.from({ length: batch * size * size * 3 }, () => random.next());
+  });
+  const fixedX = freshBatches ? undefined : tf.tensor4d(pool[0], shape);
   const y = tf.cast(tf.randomUniform([batch, 1], 0, 2, "int32", 2), "float32");
+  let steps = 0;
   return {
-    step: async () => {
-      const started = performance.now();
+    launch: () => {
+      const x = fixedX ?? tf.tensor4d(pool[steps % pool.length], shape);
+      steps++;
       const loss = optimizer.minimize(
         () => weightedBinaryCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor),
         true,
         variables,
       )!;
-      const launched = performance.now();
-      await loss.data();
-      loss.dispose();
-      return { launchMs: launched - started, waitMs: performance.now() - launched };
+      if (x !== fixedX) x.dispose();
+      return loss;
     },
     dispose: () => {
-      tf.dispose([x, y]);
+      tf.dispose([fixedX, y].filter((t) => t !== undefined));
       optimizer.dispose();
       model.dispose();
     },
   };
 }
 
-/** Training speed of one case: images per second, and a step's CPU launch time and GPU wait. */
+/** Training speed of one case, and where a step's time went. */
 interface Throughput {
   imagesPerSecond: number;
-  /** Mean milliseconds from a step's start until its kernels are all launched (CPU side). */
+  /** Mean milliseconds of CPU time queueing a step's kernels. */
   launchMs: number;
-  /** Mean milliseconds from then until the loss is read back (the GPU finishing). */
+  /** Mean milliseconds per step waiting for loss read-backs (the GPU finishing, and Deno's polling). */
   waitMs: number;
+  /** Mean CPU milliseconds per step inside `GPUQueue.submit`, and submissions per step. */
+  submitMs: number;
+  submitsPerStep: number;
 }
 
-/** Training speed after 3 warm-up steps (one loss read-back per step, as in training). */
-async function throughput(size: number, batch: number, seconds: number): Promise<Throughput> {
-  const { step, dispose } = makeStep(size, batch);
-  for (let i = 0; i < 3; i++) await step();
+/**
+ * Training speed after 3 warm-up steps. "every step": the loss of each step
+ * is read before the next starts, on one batch kept on the GPU (how training
+ * ran before lib/running_loss.ts, and how the issue's 121 images/s was
+ * measured). "training": what `trainModel` does now: each step uploads a
+ * fresh batch and losses are read in groups (lib/running_loss.ts), the clock
+ * stopping when the last loss is read.
+ */
+async function throughput(
+  size: number,
+  batch: number,
+  seconds: number,
+  mode: "every step" | "training",
+): Promise<Throughput> {
+  const { launch, dispose } = makeStep(size, batch, mode === "training");
+  for (let i = 0; i < 3; i++) await launch().data();
+  const losses = new RunningLoss(mode === "training" ? undefined : 0);
   let steps = 0;
   let launchMs = 0;
   let waitMs = 0;
+  submits.calls = submits.ms = 0;
   const started = performance.now();
   while (performance.now() - started < seconds * 1000) {
-    const timing = await step();
-    launchMs += timing.launchMs;
-    waitMs += timing.waitMs;
+    const launchStarted = performance.now();
+    losses.add(launch(), batch);
+    const launched = performance.now();
+    await losses.readIfDue();
+    launchMs += launched - launchStarted;
+    waitMs += performance.now() - launched;
     steps++;
   }
+  const lastRead = performance.now();
+  await losses.read();
+  waitMs += performance.now() - lastRead;
   const elapsed = (performance.now() - started) / 1000;
   dispose();
   return {
     imagesPerSecond: (steps * batch) / elapsed,
     launchMs: launchMs / steps,
     waitMs: waitMs / steps,
+    submitMs: submits.ms / steps,
+    submitsPerStep: submits.calls / steps,
   };
 }
 
-/** "139.8 images/s (step 229 ms: 190 launching + 39 waiting)". */
+/** "139.8 images/s (per step: 190.0 ms launching, of it 2.1 in 8.0 submits; 39.0 ms waiting)". */
 function describeThroughput(result: Throughput): string {
-  return `${result.imagesPerSecond.toFixed(1)} images/s (step ${
-    (result.launchMs + result.waitMs).toFixed(1)
-  } ms: ${result.launchMs.toFixed(1)} launching + ${result.waitMs.toFixed(1)} waiting)`;
+  return `${result.imagesPerSecond.toFixed(1)} images/s (per step: ${
+    result.launchMs.toFixed(1)
+  } ms launching, of it ${result.submitMs.toFixed(1)} in ${
+    result.submitsPerStep.toFixed(1)
+  } submits; ${result.waitMs.toFixed(1)} ms waiting)`;
 }
 
 type Shape4D = [number, number, number, number];
@@ -450,12 +511,11 @@ async function convolutionKernelTimes(
 
 /** Per-kernel profile of one training step: the 15 kernels taking the most time. */
 async function profileStep({ size, batch }: Case, label: string): Promise<void> {
-  const { step, dispose } = makeStep(size, batch);
-  await step();
-  await step();
+  const { launch, dispose } = makeStep(size, batch, false);
+  for (let i = 0; i < 2; i++) await launch().data();
   const started = performance.now();
   const profile = await tf.profile(async () => {
-    await step();
+    await launch().data();
   });
   const wallMs = performance.now() - started;
   const byName = new Map<string, { calls: number; ms: number }>();
@@ -534,9 +594,11 @@ async function torchResults(
 
 /**
  * The convergence check: trains the CNN on real images (Adam 1e-3, batch 32)
- * once per seed and prints each run's epoch losses and test accuracy, then
- * the accuracies' mean and standard deviation: a bare loop (no validation,
- * callbacks or progress bar), the same on every engine.
+ * once per seed with the training loop of the library's `trainModel`
+ * (lib/running_loss.ts's `runEpoch`; no validation, callbacks or progress
+ * bar), the same on every engine, and prints each run's epoch
+ * losses, test accuracy and training speed, then the accuracies' mean and
+ * standard deviation.
  */
 async function convergence(options: Options, engine: string): Promise<void> {
   const images = await loadImageFolder(options.images!);
@@ -577,27 +639,28 @@ async function convergenceRun(
 ): Promise<number> {
   const stream = prepareDataset(images, train, { seed, batchSize: 32 });
   const model = buildSimpleCnn({ imageSize: [images.height, images.width], seed });
+  const started = performance.now();
   const optimizer = adam(1e-3);
   const variables = model.trainableWeights.map((weight) => weight.read() as tf.Variable);
-  const started = performance.now();
   const losses: number[] = [];
-  for (let epoch = 0; epoch < epochs; epoch++) {
-    let lossSum = 0;
-    for (const batch of stream.batches(epoch)) {
-      const loss = optimizer.minimize(
-        () =>
-          weightedBinaryCrossEntropy(
-            batch.y,
-            model.apply(batch.x, { training: true }) as tf.Tensor,
-          ),
-        true,
-        variables,
-      )!;
-      lossSum += (await loss.data())[0] * batch.indices.length;
-      tf.dispose([loss, batch.x, batch.y]);
-    }
-    losses.push(lossSum / stream.size);
+  for (let epoch = 1; epoch <= epochs; epoch++) {
+    losses.push(
+      await runEpoch(stream.batches(epoch), (batch) => {
+        const loss = optimizer.minimize(
+          () =>
+            weightedBinaryCrossEntropy(
+              batch.y,
+              model.apply(batch.x, { training: true }) as tf.Tensor,
+            ),
+          true,
+          variables,
+        ) as tf.Scalar;
+        tf.dispose([batch.x, batch.y]);
+        return { loss, examples: batch.indices.length };
+      }, () => Promise.resolve()),
+    );
   }
+  const trainingSeconds = (performance.now() - started) / 1000;
   let correct = 0;
   for (const batch of evaluationBatches(images, test, 256)) {
     const probabilities = tf.tidy(() => model.predict(batch.x) as tf.Tensor);
@@ -611,9 +674,9 @@ async function convergenceRun(
     `convergence engine=${engine} seed=${seed} images=${images.height}x${images.width} ` +
       `train=${stream.size} test=${test.length} epochs=${epochs}: epoch losses ${
         losses.map((loss) => loss.toFixed(4)).join(" ")
-      }, test accuracy ${(correct / test.length).toFixed(4)}, ${
-        ((performance.now() - started) / 1000).toFixed(1)
-      } s`,
+      }, test accuracy ${(correct / test.length).toFixed(4)}; training ${
+        trainingSeconds.toFixed(1)
+      } s (${(stream.size * epochs / trainingSeconds).toFixed(0)} images/s)`,
   );
   optimizer.dispose();
   model.dispose();
@@ -657,30 +720,64 @@ console.log(
     "(500 element-wise kernels on 4,096 floats in a row, median of 3 rounds)",
 );
 
-const tfjs = new Map<string, { stock: Throughput; project: Throughput }>();
+countSubmits();
+/** The measurements of one case, in the order they run. */
+interface CaseResults {
+  stockEveryStep: Throughput;
+  projectEveryStep: Throughput;
+  stockTraining: Throughput;
+  projectTraining: Throughput;
+}
+const tfjs = new Map<string, CaseResults>();
 for (const { size, batch } of options.cases) {
   useStockWebGpuKernels();
-  const stock = await throughput(size, batch, options.seconds);
+  const stockEveryStep = await throughput(size, batch, options.seconds, "every step");
+  const stockTraining = await throughput(size, batch, options.seconds, "training");
   registerWebGpuTrainingKernels();
-  const project = await throughput(size, batch, options.seconds);
-  tfjs.set(`${size}x${batch}`, { stock, project });
-  console.log(
-    `tfjs webgpu ${size}x${size} batch ${batch}: stock kernels ${describeThroughput(stock)}; ` +
-      `project kernels ${describeThroughput(project)}`,
-  );
+  const projectEveryStep = await throughput(size, batch, options.seconds, "every step");
+  const projectTraining = await throughput(size, batch, options.seconds, "training");
+  tfjs.set(`${size}x${batch}`, {
+    stockEveryStep,
+    projectEveryStep,
+    stockTraining,
+    projectTraining,
+  });
+  console.log(`\ntfjs webgpu ${size}x${size} batch ${batch}:`);
+  for (
+    const [label, result] of [
+      ["stock kernels, loss read every step", stockEveryStep],
+      ["stock kernels, training loop", stockTraining],
+      ["project kernels, loss read every step", projectEveryStep],
+      ["project kernels, training loop", projectTraining],
+    ] as const
+  ) {
+    console.log(`  ${label}: ${describeThroughput(result)}`);
+  }
 }
 
 console.log(
   `\nWhat each project kernel adds at ${largest.size}x${largest.size}, batch ${largest.batch} ` +
-    "(all project kernels but one):",
+    "(training loop, all project kernels but one):",
 );
 for (const [label, kernelNames] of ABLATIONS) {
   const removed = kernelNames.map((name) => tf.getKernel(name, "webgpu")!);
   removed.forEach((config) => tf.unregisterKernel(config.kernelName, "webgpu"));
-  const result = await throughput(largest.size, largest.batch, options.seconds);
+  const result = await throughput(largest.size, largest.batch, options.seconds, "training");
   removed.forEach((config) => tf.registerKernel(config));
   console.log(`  without ${label}: ${describeThroughput(result)}`);
 }
+
+const defaultSubmitBatch = tf.env().getNumber("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE");
+console.log(
+  `\nKernels per queue submission (tfjs's WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE, default ${defaultSubmitBatch}) ` +
+    `at ${largest.size}x${largest.size}, batch ${largest.batch}, training loop:`,
+);
+for (const kernelsPerSubmit of [5, 50, 200]) {
+  tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", kernelsPerSubmit);
+  const result = await throughput(largest.size, largest.batch, options.seconds, "training");
+  console.log(`  ${kernelsPerSubmit}: ${describeThroughput(result)}`);
+}
+tf.env().set("WEBGPU_DEFERRED_SUBMIT_BATCH_SIZE", defaultSubmitBatch);
 
 for (const { size, batch } of options.cases) {
   await convolutionKernelTimes(size, batch);
@@ -696,18 +793,22 @@ const torch = options.skipTorch
   ? "skipped (--skip-torch)"
   : await torchResults(options.seconds, options.cases);
 console.log(
-  "\n| case | tfjs webgpu stock | tfjs webgpu, project kernels | PyTorch CUDA | project / PyTorch |",
+  "\n| case | stock kernels, loss read every step | project kernels, loss read every step | " +
+    "project kernels, training loop | PyTorch CUDA | training loop / PyTorch |",
 );
-console.log("| --- | --- | --- | --- | --- |");
+console.log("| --- | --- | --- | --- | --- | --- |");
 for (const { size, batch } of options.cases) {
   const key = `${size}x${batch}`;
-  const { stock, project } = tfjs.get(key)!;
+  const { stockEveryStep, projectEveryStep, projectTraining } = tfjs.get(key)!;
   const torchRate = typeof torch === "string" ? undefined : torch.get(key);
+  const rates = [stockEveryStep, projectEveryStep, projectTraining].map((result) =>
+    result.imagesPerSecond.toFixed(0)
+  );
   console.log(
-    `| ${size}x${size} px, batch ${batch} | ${stock.imagesPerSecond.toFixed(0)} | ${
-      project.imagesPerSecond.toFixed(0)
-    } | ${torchRate?.toFixed(0) ?? "-"} | ${
-      torchRate === undefined ? "-" : (project.imagesPerSecond / torchRate).toFixed(3)
+    `| ${size}x${size} px, batch ${batch} | ${rates.join(" | ")} | ${
+      torchRate?.toFixed(0) ?? "-"
+    } | ${
+      torchRate === undefined ? "-" : (projectTraining.imagesPerSecond / torchRate).toFixed(3)
     } |`,
   );
 }
