@@ -212,7 +212,10 @@ async function tryWebGpu(forced: boolean): Promise<Attempt> {
   }
   await import("@tensorflow/tfjs-backend-webgpu");
   registerWebGpuTrainingKernels();
-  return await activate("webgpu", `WebGPU on ${description || "an unnamed adapter"}`);
+  const attempt = await activate("webgpu", `WebGPU on ${description || "an unnamed adapter"}`);
+  // Again, now that the backend exists: its uploads change too (lib/webgpu_upload.ts).
+  if (attempt.ok) registerWebGpuTrainingKernels();
+  return attempt;
 }
 
 /**

@@ -18,6 +18,8 @@ import { borrowTensor4D } from "./wasm_kernels/borrow_tensor.ts";
 import { im2col } from "./im2col.ts";
 import { webGpuHashedDropoutConfig } from "./webgpu_dropout.ts";
 import { webGpuAdamMomentConfig, webGpuAdamValueConfig } from "./webgpu_adam.ts";
+import { useQueuedUploads, useStockUploads } from "./webgpu_upload.ts";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 
 /** The attributes tfjs passes to a `Conv2DBackpropFilter` kernel. */
 export interface Conv2DBackpropFilterAttrs {
@@ -155,15 +157,26 @@ const projectKernels = [
 /** tfjs's own kernels that {@link registerWebGpuTrainingKernels} replaced, by kernel name. */
 const replacedKernels = new Map<string, tf.KernelConfig>();
 
+/** The `webgpu` backend if tfjs has initialised one (never starts one). */
+function initialisedWebGpuBackend(): WebGPUBackend | undefined {
+  const registry = (tf.engine() as unknown as { registry: Record<string, tf.KernelBackend> })
+    .registry;
+  return registry.webgpu as WebGPUBackend | undefined;
+}
+
 /**
  * Registers this project's `webgpu` training kernels: the chunked
  * matrix-product `Conv2DBackpropFilter` in place of the stock one, hashed
- * dropout (lib/webgpu_dropout.ts) and fused Adam (lib/webgpu_adam.ts). Safe to
- * call any number of times, before or after the backend is initialised (the
+ * dropout (lib/webgpu_dropout.ts) and fused Adam (lib/webgpu_adam.ts), and,
+ * once the backend is initialised, its uploads through `queue.writeBuffer`
+ * (lib/webgpu_upload.ts). Safe to call any number of times, before and after
+ * the backend is initialised (call it again after, for the uploads; the
  * backend's package must be imported first, or its own registration would
- * replace these).
+ * replace these kernels).
  */
 export function registerWebGpuTrainingKernels(): void {
+  const backend = initialisedWebGpuBackend();
+  if (backend !== undefined) useQueuedUploads(backend);
   for (const config of projectKernels) {
     const registered = tf.getKernel(config.kernelName, config.backendName);
     if (registered?.kernelFunc === config.kernelFunc) continue;
@@ -177,10 +190,12 @@ export function registerWebGpuTrainingKernels(): void {
 
 /**
  * Undoes {@link registerWebGpuTrainingKernels}: tfjs's own `webgpu` kernels
- * again, `tf.dropout` masks made on the CPU and tfjs's Adam, so the GPU
- * benchmark can measure what this project's kernels gain.
+ * and uploads again, `tf.dropout` masks made on the CPU and tfjs's Adam, so
+ * the GPU benchmark can measure what this project's kernels gain.
  */
 export function useStockWebGpuKernels(): void {
+  const backend = initialisedWebGpuBackend();
+  if (backend !== undefined) useStockUploads(backend);
   for (const config of projectKernels) {
     if (tf.getKernel(config.kernelName, config.backendName)?.kernelFunc !== config.kernelFunc) {
       continue;

@@ -39,6 +39,8 @@ import {
 } from "../lib/webgpu_kernels.ts";
 import { HASHED_DROPOUT, hashedDropout, hashedDropoutMultipliers } from "../lib/webgpu_dropout.ts";
 import { ADAM_MOMENT, ADAM_VALUE } from "../lib/webgpu_adam.ts";
+import { useQueuedUploads, useStockUploads } from "../lib/webgpu_upload.ts";
+import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
 import { im2col, im2colValues } from "../lib/im2col.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
 import { createRandom } from "../lib/random.ts";
@@ -410,14 +412,59 @@ async function checkExactKernels({ size, batch }: Case): Promise<boolean> {
   return dropoutDifferences === 0 && im2colDifferences === 0;
 }
 
+/** Leaves the named project kernels out; returns what puts them back. */
+function withoutKernels(...kernelNames: string[]): () => void {
+  const removed = kernelNames.map((name) => tf.getKernel(name, "webgpu")!);
+  removed.forEach((config) => tf.unregisterKernel(config.kernelName, "webgpu"));
+  return () => removed.forEach((config) => tf.registerKernel(config));
+}
+
 /**
- * Project kernels left out one at a time to see what each adds: those with a
- * fallback when absent (tf.dropout's CPU-made masks, tfjs's Adam).
+ * Parts of the project's WebGPU path left out one at a time to see what each
+ * adds: those with a fallback when absent (tf.dropout's CPU-made masks,
+ * tfjs's Adam, tfjs's own uploads).
  */
-const ABLATIONS: [string, string[]][] = [
-  ["GPU dropout masks (tf.dropout instead)", [HASHED_DROPOUT]],
-  ["fused Adam (tfjs's Adam instead)", [ADAM_MOMENT, ADAM_VALUE]],
+const ABLATIONS: [string, () => () => void][] = [
+  ["GPU dropout masks (tf.dropout instead)", () => withoutKernels(HASHED_DROPOUT)],
+  ["fused Adam (tfjs's Adam instead)", () => withoutKernels(ADAM_MOMENT, ADAM_VALUE)],
+  ["queued uploads (tfjs's mapped staging buffers instead)", () => {
+    const backend = tf.backend() as WebGPUBackend;
+    useStockUploads(backend);
+    return () => useQueuedUploads(backend);
+  }],
 ];
+
+/**
+ * Milliseconds to upload one batch of `size` px images and use it in one
+ * element-wise kernel, GPU waited for (median of 3 rounds of 10 uploads), with
+ * tfjs's uploads and with lib/webgpu_upload.ts's.
+ */
+async function uploadMs(size: number, batch: number): Promise<{ stock: number; queued: number }> {
+  const shape: Shape4D = [batch, size, size, 3];
+  const values = Float32Array.from({ length: batch * size * size * 3 }, (_, i) => (i % 255) / 255);
+  const backend = tf.backend() as WebGPUBackend;
+  const timeUploads = async (): Promise<number> => {
+    const timings: number[] = [];
+    for (let round = 0; round < 4; round++) {
+      const started = performance.now();
+      const outputs: tf.Tensor[] = [];
+      for (let i = 0; i < 10; i++) {
+        const x = tf.tensor4d(values, shape);
+        outputs.push(tf.add(x, 1));
+        x.dispose();
+      }
+      await tf.slice(outputs.at(-1)!, [0, 0, 0, 0], [1, 1, 1, 1]).data();
+      tf.dispose(outputs);
+      if (round > 0) timings.push((performance.now() - started) / 10);
+    }
+    return timings.sort((a, b) => a - b)[1];
+  };
+  useStockUploads(backend);
+  const stock = await timeUploads();
+  useQueuedUploads(backend);
+  const queued = await timeUploads();
+  return { stock, queued };
+}
 
 /**
  * Milliseconds per launch of a tiny element-wise kernel (4,096 floats, so the
@@ -720,6 +767,19 @@ console.log(
     "(500 element-wise kernels on 4,096 floats in a row, median of 3 rounds)",
 );
 
+registerWebGpuTrainingKernels();
+for (const { size, batch } of options.cases) {
+  const { stock, queued } = await uploadMs(size, batch);
+  const megabytes = (batch * size * size * 3 * 4) / 1e6;
+  console.log(
+    `Upload of one ${size}x${size} batch of ${batch} (${
+      megabytes.toFixed(1)
+    } MB float32) and one ` +
+      `kernel using it: tfjs's own ${stock.toFixed(2)} ms, queued (lib/webgpu_upload.ts) ` +
+      `${queued.toFixed(2)} ms`,
+  );
+}
+
 countSubmits();
 /** The measurements of one case, in the order they run. */
 interface CaseResults {
@@ -759,11 +819,10 @@ console.log(
   `\nWhat each project kernel adds at ${largest.size}x${largest.size}, batch ${largest.batch} ` +
     "(training loop, all project kernels but one):",
 );
-for (const [label, kernelNames] of ABLATIONS) {
-  const removed = kernelNames.map((name) => tf.getKernel(name, "webgpu")!);
-  removed.forEach((config) => tf.unregisterKernel(config.kernelName, "webgpu"));
+for (const [label, leaveOut] of ABLATIONS) {
+  const putBack = leaveOut();
   const result = await throughput(largest.size, largest.batch, options.seconds, "training");
-  removed.forEach((config) => tf.registerKernel(config));
+  putBack();
   console.log(`  without ${label}: ${describeThroughput(result)}`);
 }
 
