@@ -12,6 +12,7 @@ import type { EpochLog, History } from "./history.ts";
 import { getLearningRate } from "./learning_rate.ts";
 import { createProgress, type ProgressMode, type ProgressReporter } from "./progress.ts";
 import { checkSeed, createRandom, deriveSeed, shuffled } from "./random.ts";
+import { readOutputs } from "./read_back.ts";
 import { runEpoch } from "./running_loss.ts";
 import { checkClassWeight, weightedCategoricalCrossEntropy } from "./weighted_categorical_loss.ts";
 import { type ClassWeight, weightedBinaryCrossEntropy } from "./weighted_loss.ts";
@@ -75,29 +76,28 @@ function inputTensor(data: ArrayDataset, indices: readonly number[]): tf.Tensor 
  * The model's outputs for every example, in order, predicted in inference
  * mode `batchSize` examples at a time: `count × units` values, row after
  * row (one probability per example for a sigmoid model, one per class for a
- * softmax model). Reads each batch back asynchronously, which every
- * engine supports (WebGPU in Deno cannot read synchronously: it has no
- * canvas to read through).
+ * softmax model). Reads the outputs back together at the end
+ * (lib/read_back.ts), asynchronously, which every engine supports (WebGPU in
+ * Deno cannot read synchronously: it has no canvas to read through).
  */
 export async function predictArrays(
   model: tf.LayersModel,
   data: ArrayDataset,
   batchSize = 256,
 ): Promise<Float32Array> {
-  const units = outputUnits(model);
+  outputUnits(model); // throws for a model whose output is not [batch, units]
   const size = exampleSize(data);
-  const outputs = new Float32Array(data.count * units);
-  for (let start = 0; start < data.count; start += batchSize) {
+  const starts = Array.from({ length: Math.ceil(data.count / batchSize) }, (_, i) => i * batchSize);
+  return await readOutputs(starts, (start) => {
     const end = Math.min(data.count, start + batchSize);
     const x = tf.tensor(data.x.subarray(start * size, end * size), [
       end - start,
       ...data.exampleShape,
     ]);
     const output = tf.tidy(() => model.predict(x) as tf.Tensor);
-    outputs.set(await output.data() as Float32Array, start * units);
-    tf.dispose([x, output]);
-  }
-  return outputs;
+    x.dispose();
+    return output;
+  });
 }
 
 /** Mean categorical cross-entropy and accuracy of softmax outputs (`count × classes`). */

@@ -1,6 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { evaluationBatches } from "./batches.ts";
 import type { ImageSet } from "./image_set.ts";
+import { readOutputs } from "./read_back.ts";
 
 /** Some examples of an image set to evaluate on: a validation or test set. */
 export interface LabeledExamples {
@@ -13,24 +14,25 @@ export interface LabeledExamples {
 /**
  * The model's sigmoid output (probability of the positive class) for each
  * example, in order, predicted in inference mode a batch at a time so a large
- * set never sits in memory as one float tensor. Asynchronous because a GPU
- * backend can only read results back asynchronously (tfjs's WebGPU backend
- * fails on `dataSync` in Deno, which has no canvas to read through).
+ * set never sits in memory as one image tensor; the outputs (one number per
+ * example) are read back together at the end (lib/read_back.ts). Asynchronous
+ * because a GPU backend can only read results back asynchronously (tfjs's
+ * WebGPU backend fails on `dataSync` in Deno, which has no canvas to read
+ * through).
  */
 export async function predictProbabilities(
   model: tf.LayersModel,
   examples: LabeledExamples,
   batchSize = 256,
 ): Promise<Float32Array> {
-  const probabilities = new Float32Array(examples.indices.length);
-  let offset = 0;
-  for (const batch of evaluationBatches(examples.source, examples.indices, batchSize)) {
-    const output = tf.tidy(() => model.predict(batch.x) as tf.Tensor);
-    probabilities.set(await output.data(), offset);
-    offset += batch.indices.length;
-    tf.dispose([output, batch.x, batch.y]);
-  }
-  return probabilities;
+  return await readOutputs(
+    evaluationBatches(examples.source, examples.indices, batchSize),
+    (batch) => {
+      const output = tf.tidy(() => model.predict(batch.x) as tf.Tensor);
+      tf.dispose([batch.x, batch.y]);
+      return output;
+    },
+  );
 }
 
 /** The 0/1 label of each example, in order (the label is the class index; dogs = 1). */

@@ -7,11 +7,12 @@
  * way), so reading each batch's loss added at least 10 ms to every training
  * step and kept the CPU from queueing the next batch while the GPU worked.
  * Here the loss scalars stay on the device and are read together, at most
- * about twice a second: one read per group. The mean is the same float64 sum,
+ * about twice a second: one read per group (lib/read_back.ts). The mean is the same float64 sum,
  * in batch order, of the same float32 losses as reading them one by one, so
  * results do not change on any engine.
  */
 import * as tf from "@tensorflow/tfjs";
+import { readAllAndDispose } from "./read_back.ts";
 
 /** Default milliseconds between reads: the live progress bar's own update interval. */
 const DEFAULT_READ_EVERY_MS = 500;
@@ -64,18 +65,12 @@ export class RunningLoss {
     const pending = this.#pending;
     this.#pending = [];
     if (pending.length > 0) {
-      try {
-        const stacked = tf.tidy(() => tf.stack(pending.map(({ loss }) => loss.reshape([]))));
-        const values = await stacked.data();
-        stacked.dispose();
-        pending.forEach(({ examples }, i) => {
-          this.#sum += values[i] * examples;
-          this.#examples += examples;
-        });
-        this.#batches += pending.length;
-      } finally {
-        tf.dispose(pending.map(({ loss }) => loss));
-      }
+      const values = await readAllAndDispose(pending.map(({ loss }) => loss));
+      pending.forEach(({ examples }, i) => {
+        this.#sum += values[i] * examples;
+        this.#examples += examples;
+      });
+      this.#batches += pending.length;
     }
     this.#lastRead = performance.now();
   }
