@@ -31,7 +31,8 @@ import { fileURLToPath } from "node:url";
 import { selectEngine } from "../lib/engine.ts";
 import { loadImageFolder } from "../lib/image_folder.ts";
 import { buildSimpleCnn } from "../lib/model.ts";
-import { evaluationBatches, prepareDataset } from "../lib/batches.ts";
+import { prepareDataset } from "../lib/batches.ts";
+import { predictProbabilities } from "../lib/predict.ts";
 import {
   conv2dBackpropFilterByChunks,
   registerWebGpuTrainingKernels,
@@ -708,15 +709,10 @@ async function convergenceRun(
     );
   }
   const trainingSeconds = (performance.now() - started) / 1000;
-  let correct = 0;
-  for (const batch of evaluationBatches(images, test, 256)) {
-    const probabilities = tf.tidy(() => model.predict(batch.x) as tf.Tensor);
-    const values = await probabilities.data();
-    batch.indices.forEach((index, row) => {
-      if ((values[row] >= 0.5 ? 1 : 0) === images.labels[index]) correct++;
-    });
-    tf.dispose([probabilities, batch.x, batch.y]);
-  }
+  const probabilities = await predictProbabilities(model, { source: images, indices: test });
+  const correct =
+    test.filter((index, row) => (probabilities[row] >= 0.5 ? 1 : 0) === images.labels[index])
+      .length;
   console.log(
     `convergence engine=${engine} seed=${seed} images=${images.height}x${images.width} ` +
       `train=${stream.size} test=${test.length} epochs=${epochs}: epoch losses ${
