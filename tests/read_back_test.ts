@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { countReads } from "./fixtures/count_reads.ts";
 import { assertEquals, assertRejectsWith } from "./assert.ts";
 import { readAllAndDispose, readOutputs } from "../lib/read_back.ts";
 import { predictProbabilities } from "../lib/predict.ts";
@@ -8,21 +9,6 @@ import { noiseImageSet } from "./fixtures/noise_images.ts";
 import { evaluationBatches } from "../lib/batches.ts";
 
 await tf.setBackend("cpu");
-
-/** Counts calls of `Tensor.data` (the asynchronous read-back) while `run` runs. */
-async function countReads<T>(run: () => Promise<T>): Promise<{ result: T; reads: number }> {
-  const original = tf.Tensor.prototype.data;
-  let reads = 0;
-  tf.Tensor.prototype.data = function (this: tf.Tensor) {
-    reads++;
-    return original.call(this);
-  } as typeof original;
-  try {
-    return { result: await run(), reads };
-  } finally {
-    tf.Tensor.prototype.data = original;
-  }
-}
 
 Deno.test("readAllAndDispose concatenates tensors of any shape in order, with one read, and frees them", async () => {
   const before = tf.memory().numTensors;

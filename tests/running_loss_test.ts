@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
+import { countReads } from "./fixtures/count_reads.ts";
 import { assert, assertEquals, assertRejectsWith } from "./assert.ts";
 import { runEpoch, RunningLoss } from "../lib/running_loss.ts";
 
@@ -15,22 +16,6 @@ function oneByOneMean(): number {
   return sum / EXAMPLES.reduce((a, b) => a + b, 0);
 }
 
-/** Counts calls of `Tensor.data` (the asynchronous read-back) while `run` runs. */
-async function countReads(run: () => Promise<void>): Promise<number> {
-  const original = tf.Tensor.prototype.data;
-  let reads = 0;
-  tf.Tensor.prototype.data = function (this: tf.Tensor) {
-    reads++;
-    return original.call(this);
-  } as typeof original;
-  try {
-    await run();
-  } finally {
-    tf.Tensor.prototype.data = original;
-  }
-  return reads;
-}
-
 Deno.test("RunningLoss read in one group gives exactly the mean of reading each loss alone", async () => {
   const before = tf.memory().numTensors;
   const losses = new RunningLoss(60_000);
@@ -38,7 +23,7 @@ Deno.test("RunningLoss read in one group gives exactly the mean of reading each 
   assertEquals(await losses.readIfDue(), false, "nothing is due within readEveryMs");
   assertEquals(losses.batchesRead, 0);
   assert(Number.isNaN(losses.mean), "no mean before the first read");
-  const reads = await countReads(() => losses.read());
+  const { reads } = await countReads(() => losses.read());
   assertEquals(reads, 1, "one read-back for all six losses");
   assertEquals(losses.batchesRead, 6);
   assertEquals(losses.mean, oneByOneMean());
@@ -64,7 +49,7 @@ Deno.test("runEpoch: same mean as one-by-one reads, reads grouped, progress afte
   const before = tf.memory().numTensors;
   const seen: [number, number][] = [];
   let mean = 0;
-  const reads = await countReads(async () => {
+  const { reads } = await countReads(async () => {
     mean = await runEpoch(
       LOSSES.map((loss, i) => ({ loss, examples: EXAMPLES[i] })),
       ({ loss, examples }) => ({ loss: tf.scalar(loss), examples }),
