@@ -1,7 +1,9 @@
 """PyTorch CUDA side of scripts/gpu_bench.sh: the series' CNN (the same network
 as scripts/bench_torch.py) trained on random images on the GPU, with Adam and
-binary cross-entropy, reading the loss back after every step as the tfjs
-benchmark does. Prints one line per case:
+binary cross-entropy, one batch kept on the GPU, reading the loss back after
+every step (a CUDA read-back costs microseconds, unlike WebGPU's in Deno, so
+the tfjs training loop's grouped reads are not copied here). Prints one line
+per case:
 `torch_cuda size=S batch=B images_per_second=R`.
 
 Usage: python3 scripts/gpu_bench_torch.py SECONDS SIZExBATCH [SIZExBATCH ...]
