@@ -7,9 +7,9 @@
  * way), so reading each batch's loss added at least 10 ms to every training
  * step and kept the CPU from queueing the next batch while the GPU worked.
  * Here the loss scalars stay on the device and are read together, at most
- * about twice a second: one read per group (lib/read_back.ts). The mean is the same float64 sum,
- * in batch order, of the same float32 losses as reading them one by one, so
- * results do not change on any engine.
+ * about twice a second: one read per group (lib/read_back.ts). The mean is
+ * the same float64 sum, in batch order, of the same float32 losses as reading
+ * them one by one, so results do not change on any engine.
  */
 import * as tf from "@tensorflow/tfjs";
 import { readAllAndDispose } from "./read_back.ts";
