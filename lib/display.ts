@@ -1,13 +1,16 @@
 /**
  * Rich display of charts and tables in the Deno Jupyter kernel.
  *
- * A chart is one self-contained SVG string (with `xmlns`, so it is valid on
- * its own). In a notebook it is sent as a mime bundle holding both `text/html`
- * (the inline SVG: crisp in JupyterLab, kept by nbconvert's HTML export, which
- * blanks `image/svg+xml`) and `image/png` (rendered with resvg: what GitHub's
- * viewer and VS Code show most reliably). Frontends pick the richest type they
- * support. Observable Plot needs a DOM to draw into; `plotDocument()` gives it
- * one from linkedom without touching globals.
+ * A chart is one self-contained SVG string (with `xmlns`; title, legend and
+ * caption drawn inside it). In a notebook it is sent as `image/svg+xml` (vector,
+ * drawn by front ends once a notebook is trusted) and `image/png` at twice the
+ * chart's size (rendered with resvg, sharp on high-density screens; what an
+ * untrusted notebook, GitHub's viewer and nbconvert's HTML export show), never
+ * as `text/html`: Jupyter sanitises the HTML of untrusted notebooks and its
+ * sanitiser drops every SVG element, leaving the chart's text run together.
+ * Tables are HTML (which survives sanitising) with a `text/plain` fallback.
+ * Observable Plot needs a DOM to draw into; `plotDocument()` gives it one from
+ * linkedom without touching globals.
  */
 import { parseHTML } from "linkedom";
 import { Resvg, type ResvgRenderOptions } from "@resvg/resvg-js";
@@ -25,6 +28,9 @@ export interface Displayable {
   /** Returns the mime bundle Jupyter shows for this value. */
   [jupyterDisplay](): MimeBundle;
 }
+
+/** Pixels per SVG unit of a chart's PNG: 2 keeps it sharp on high-density (2x) screens. */
+export const pngScale = 2;
 
 /** A finished chart: one standalone SVG, shown inline when it ends a notebook cell. */
 export class Chart implements Displayable {
@@ -44,16 +50,24 @@ export class Chart implements Displayable {
     }
   }
 
-  /** The chart as PNG bytes at 1 px per SVG unit (rendered once, then cached). */
+  /** The chart's size in CSS pixels: the root `<svg>`'s `width` and `height` attributes. */
+  get size(): { width: number; height: number } {
+    const root = this.svg.slice(0, this.svg.indexOf(">"));
+    const attribute = (name: string) =>
+      Number(new RegExp(`\\s${name}="([\\d.]+)"`).exec(root)?.[1]);
+    return { width: attribute("width"), height: attribute("height") };
+  }
+
+  /** The chart as PNG bytes at `pngScale` px per SVG unit (rendered once, then cached). */
   png(): Uint8Array {
-    this.#png ??= svgToPng(this.svg);
+    this.#png ??= svgToPng(this.svg, pngScale);
     return this.#png;
   }
 
-  /** The mime bundle: `text/html` (inline SVG), `image/png` (base64) and `text/plain`. */
+  /** The mime bundle: `image/svg+xml` (standalone SVG), `image/png` (base64) and `text/plain`. */
   [jupyterDisplay](): MimeBundle {
     return {
-      "text/html": this.svg,
+      "image/svg+xml": this.svg,
       "image/png": bytesToBase64(this.png()),
       "text/plain": `[chart] ${this.description}`,
     };
@@ -84,17 +98,34 @@ export function inJupyter(): boolean {
   }
 }
 
+/** The part of `Deno.jupyter` that `displayChart` uses. */
+interface JupyterBroadcast {
+  broadcast(
+    messageType: "display_data",
+    content: { data: MimeBundle; metadata: Record<string, unknown>; transient: object },
+  ): Promise<void>;
+}
+
 /**
  * Shows a chart or table in the notebook now, from anywhere in a cell (not
- * only as its last expression). Outside the kernel (scripts, tests) it does
- * nothing, so library code can call it unconditionally.
+ * only as its last expression). A chart's PNG is sent with its CSS size in the
+ * output's metadata, so front ends draw the 2x image at the chart's size.
+ * Outside the kernel (scripts, tests) it does nothing, so library code can
+ * call it unconditionally.
  */
 export async function displayChart(item: Displayable): Promise<void> {
   if (!inJupyter()) return;
-  const jupyter = (Deno as unknown as {
-    jupyter: { display(bundle: MimeBundle, options: { raw: boolean }): Promise<void> };
-  }).jupyter;
-  await jupyter.display(mimeBundle(item), { raw: true });
+  const jupyter = (Deno as unknown as { jupyter: JupyterBroadcast }).jupyter;
+  await jupyter.broadcast("display_data", {
+    data: mimeBundle(item),
+    metadata: displayMetadata(item),
+    transient: {},
+  });
+}
+
+/** The output metadata of a displayed item: a chart's PNG size in CSS pixels; nothing for tables. */
+export function displayMetadata(item: Displayable): Record<string, unknown> {
+  return item instanceof Chart ? { "image/png": item.size } : {};
 }
 
 /** The part of a DOM element this module uses (Deno has no DOM types; linkedom provides the DOM). */
@@ -146,35 +177,51 @@ function bundledFontFile(): string | undefined {
   }
 }
 
-let renderOptions: ResvgRenderOptions | undefined;
+let fontOptions: ResvgRenderOptions["font"] | undefined;
 
 /**
- * resvg options: text uses the DejaVu Sans shipped with the project (so PNGs
- * have text on machines without fonts); system fonts only as a fallback.
+ * resvg's font options: text uses the DejaVu Sans shipped with the project (so
+ * PNGs have text on machines without fonts); system fonts only as a fallback.
  */
-function pngRenderOptions(): ResvgRenderOptions {
-  if (renderOptions) return renderOptions;
+function pngFontOptions(): ResvgRenderOptions["font"] {
+  if (fontOptions) return fontOptions;
   const fontFile = bundledFontFile();
   const bold = fontFile?.replace(/DejaVuSans\.ttf$/, "DejaVuSans-Bold.ttf");
-  renderOptions = {
-    fitTo: { mode: "original" },
-    background: "white",
-    font: fontFile
-      ? {
-        loadSystemFonts: false,
-        fontFiles: bold && existsSync(bold) ? [fontFile, bold] : [fontFile],
-        defaultFontFamily: "DejaVu Sans",
-        sansSerifFamily: "DejaVu Sans",
-      }
-      : { loadSystemFonts: true },
-    logLevel: "off",
-  };
-  return renderOptions;
+  fontOptions = fontFile
+    ? {
+      loadSystemFonts: false,
+      fontFiles: bold && existsSync(bold) ? [fontFile, bold] : [fontFile],
+      defaultFontFamily: "DejaVu Sans",
+      sansSerifFamily: "DejaVu Sans",
+    }
+    : { loadSystemFonts: true };
+  return fontOptions;
 }
 
-/** Renders standalone SVG markup to PNG bytes with resvg (text in DejaVu Sans, white background). */
-export function svgToPng(svg: string): Uint8Array {
-  const png = new Resvg(svg, pngRenderOptions()).render().asPng();
+/**
+ * Renders standalone SVG markup to PNG bytes with resvg (text in DejaVu Sans,
+ * white background), `scale` pixels per SVG unit.
+ *
+ * @example
+ * ```ts
+ * import { svgToPng } from "./display.ts";
+ * const png = svgToPng('<svg xmlns="http://www.w3.org/2000/svg" width="3" height="2"/>', 2);
+ * const view = new DataView(png.buffer, png.byteOffset);
+ * if (view.getUint32(16) !== 6 || view.getUint32(20) !== 4) throw new Error("not 6x4 px");
+ * ```
+ */
+export function svgToPng(svg: string, scale = 1): Uint8Array {
+  if (!(scale > 0)) {
+    throw new Error(
+      `svgToPng: scale must be a positive number of pixels per SVG unit, got ${scale}.`,
+    );
+  }
+  const png = new Resvg(svg, {
+    fitTo: scale === 1 ? { mode: "original" } : { mode: "zoom", value: scale },
+    background: "white",
+    font: pngFontOptions(),
+    logLevel: "off",
+  }).render().asPng();
   return new Uint8Array(png.buffer, png.byteOffset, png.byteLength);
 }
 

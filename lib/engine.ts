@@ -6,7 +6,9 @@
  * on a real (not software) adapter, wasm (multi-threaded, with the training
  * kernels it lacks or runs slowly), cpu. `TFJS_BACKEND` or `options.backend`
  * forces one of them; `TFJS_WASM_THREADS` sets wasm's thread count (default:
- * one per logical core that other processes leave free, at most 8).
+ * one per logical core that other processes leave free, at most 8). The choice
+ * is announced in one line; `TFJS_ENGINE_DETAILS=1` adds why each faster
+ * engine was skipped (always in the returned `reason`).
  */
 import * as tf from "@tensorflow/tfjs";
 import { fileURLToPath } from "node:url";
@@ -92,12 +94,26 @@ export async function selectEngine(options: SelectEngineOptions = {}): Promise<E
   current = selection;
   try {
     const chosen = await selection.choice;
-    log(`TensorFlow.js engine: ${chosen.backend}. ${chosen.reason}`);
+    log(announcement(chosen, readEnv("TFJS_ENGINE_DETAILS") === "1"));
     return publicChoice(chosen);
   } catch (error) {
     if (current === selection) current = previous;
     throw error;
   }
+}
+
+/**
+ * The line announcing a choice: the engine and its first reason line, then how many faster
+ * engines were skipped; with `details`, the whole reason (one line per skipped engine).
+ */
+export function announcement(choice: EngineChoice, details: boolean): string {
+  const [chosen, ...skipped] = choice.reason.split("\n  ");
+  const rest = details || skipped.length === 0
+    ? skipped.map((line) => `\n  ${line}`).join("")
+    : ` ${
+      skipped.length === 1 ? "One faster engine was" : `${skipped.length} faster engines were`
+    } skipped (TFJS_ENGINE_DETAILS=1 says why).`;
+  return `TensorFlow.js engine: ${choice.backend}. ${chosen}${rest}`;
 }
 
 /** The choice as callers see it (without tfjs's own backend name). */
@@ -195,6 +211,7 @@ async function tryNodeBinding(name: "tfjs-node-gpu" | "tfjs-node"): Promise<Atte
 async function tryWebGpu(forced: boolean): Promise<Attempt> {
   const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
   if (gpu === undefined) return { ok: false, why: "this runtime has no navigator.gpu" };
+  giveMesaARuntimeDirectory();
   const adapter = await gpu.requestAdapter({ powerPreference: "high-performance" });
   if (adapter === null) return { ok: false, why: "navigator.gpu found no adapter" };
   const info = adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean };
@@ -216,6 +233,22 @@ async function tryWebGpu(forced: boolean): Promise<Attempt> {
   // Again, now that the backend exists: its uploads change too (lib/webgpu_upload.ts).
   if (attempt.ok) registerWebGpuTrainingKernels();
   return attempt;
+}
+
+/**
+ * Mesa's Vulkan drivers print "error: XDG_RUNTIME_DIR is invalid or not set" on
+ * every adapter request without that variable (harmless, but it reads like a
+ * failure above a notebook's output); a fresh private folder quiets them.
+ */
+function giveMesaARuntimeDirectory(): void {
+  if (Deno.build.os !== "linux" || readEnv("XDG_RUNTIME_DIR")) return;
+  if (
+    Deno.permissions.querySync({ name: "env", variable: "XDG_RUNTIME_DIR" }).state !== "granted"
+  ) {
+    return;
+  }
+  if (Deno.permissions.querySync({ name: "write", path: "/tmp" }).state !== "granted") return;
+  Deno.env.set("XDG_RUNTIME_DIR", Deno.makeTempDirSync({ prefix: "xdg-runtime-" }));
 }
 
 /**

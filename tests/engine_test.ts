@@ -1,7 +1,7 @@
 /** selectEngine: validation, forcing, the automatic choice's reasons, and caching. */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
-import { engineNames, selectEngine } from "../lib/engine.ts";
+import { announcement, engineNames, selectEngine } from "../lib/engine.ts";
 
 /** Runs `body` with TFJS_BACKEND set to `value` (or unset), then restores it and the backend. */
 async function withEnvironment(
@@ -84,7 +84,9 @@ Deno.test("the automatic choice explains why tfjs-node was skipped", async () =>
     );
     assert.match(choice.reason, /tfjs-node skipped: @tensorflow\/tfjs-node is not installed/);
     assert.match(choice.reason, new RegExp(`${choice.backend} chosen`));
-    assert.deepEqual(lines, [`TensorFlow.js engine: ${choice.backend}. ${choice.reason}`]);
+    assert.equal(lines.length, 1);
+    assert.equal(lines[0], announcement(choice, false));
+    assert.doesNotMatch(lines[0], /\n/, "the announcement is one line");
   });
 });
 
@@ -112,4 +114,30 @@ Deno.test("forcing an engine that cannot start is an error with the reason", asy
     // The previous choice stays in force.
     assert.deepEqual(await selectEngine({ log: () => {} }), before);
   });
+});
+
+Deno.test("announcement: one line with the count of skipped engines, all lines on request", () => {
+  const choice = {
+    backend: "wasm",
+    reason: "wasm chosen: WebAssembly, 1 thread.\n  webgpu skipped: no adapter.\n  cpu x.",
+  };
+  assert.equal(
+    announcement(choice, false),
+    "TensorFlow.js engine: wasm. wasm chosen: WebAssembly, 1 thread. 2 faster engines were " +
+      "skipped (TFJS_ENGINE_DETAILS=1 says why).",
+  );
+  assert.equal(
+    announcement({ backend: "wasm", reason: "wasm chosen: x.\n  webgpu skipped: y." }, false),
+    "TensorFlow.js engine: wasm. wasm chosen: x. One faster engine was skipped " +
+      "(TFJS_ENGINE_DETAILS=1 says why).",
+  );
+  assert.equal(
+    announcement(choice, true),
+    "TensorFlow.js engine: wasm. wasm chosen: WebAssembly, 1 thread.\n  webgpu skipped: no " +
+      "adapter.\n  cpu x.",
+  );
+  assert.equal(
+    announcement({ backend: "cpu", reason: "Forced by TFJS_BACKEND=cpu: plain JS." }, false),
+    "TensorFlow.js engine: cpu. Forced by TFJS_BACKEND=cpu: plain JS.",
+  );
 });

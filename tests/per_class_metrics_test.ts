@@ -42,7 +42,7 @@ Deno.test("perClassRecall draws one bar per condition and class, with shaded rar
   const bars = chart.svg.match(/<rect[^>]*fill="#(4269d0|efb118)"/g) ?? [];
   assertEquals(bars.length, 6 + 2, "six bars plus two legend swatches");
   assertEquals((chart.svg.match(/fill="#e4e4e4"/g) ?? []).length, 2, "one band, one swatch");
-  assertEquals(Object.keys(mimeBundle(chart)).sort(), ["image/png", "text/html", "text/plain"]);
+  assertEquals(Object.keys(mimeBundle(chart)).sort(), ["image/png", "image/svg+xml", "text/plain"]);
   await assertRejectsWith(() => perClassRecall(rows, { highlight: [7] }), "[7]", "no row");
   await assertRejectsWith(
     () => perClassRecall([{ condition: "a", class: 0, recall: 1.5 }]),

@@ -6,8 +6,10 @@ import {
   chartToPng,
   chartToSvg,
   displayChart,
+  displayMetadata,
   jupyterDisplay,
   mimeBundle,
+  pngScale,
   table,
 } from "../lib/display.ts";
 import type { History } from "../lib/history.ts";
@@ -67,16 +69,25 @@ function texts(chart: Chart): string[] {
     .map((node) => node.textContent ?? "");
 }
 
-/** Checks what every chart must be: standalone SVG and a bundle with PNG and HTML. */
+/**
+ * Checks what every chart must be: standalone SVG, and a bundle of exactly SVG, a PNG at twice
+ * the chart's size and plain text, with no HTML (Jupyter's sanitiser strips SVG out of HTML).
+ */
 function assertDisplayable(chart: Chart): void {
   const svg = chartToSvg(chart);
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
   assert.equal((svg.match(/<svg /g) ?? []).length, (svg.match(/<svg [^>]*xmlns=/g) ?? []).length);
   const bundle = chart[jupyterDisplay]();
-  assert.equal(bundle["text/html"], svg);
+  assert.deepEqual(Object.keys(bundle).sort(), ["image/png", "image/svg+xml", "text/plain"]);
+  assert.equal(bundle["image/svg+xml"], svg);
   assert.ok(bundle["text/plain"].length > 0);
   const png = Uint8Array.from(atob(bundle["image/png"]), (char) => char.charCodeAt(0));
   assert.deepEqual([...png.subarray(0, 8)], pngSignature);
+  const header = new DataView(png.buffer, png.byteOffset);
+  const { width, height } = chart.size;
+  assert.ok(width > 0 && height > 0, `chart size ${width}x${height}`);
+  assert.deepEqual([header.getUint32(16), header.getUint32(20)], [2 * width, 2 * height]);
+  assert.deepEqual(displayMetadata(chart), { "image/png": { width, height } });
 }
 
 Deno.test("lossCurve draws a training and a validation line with a legend", () => {
@@ -296,14 +307,15 @@ Deno.test("chartToPng renders text with the bundled font (not blank)", async () 
   assert.deepEqual([...bytes.subarray(0, 8)], pngSignature);
   assert.equal(chartToPng(chart), bytes, "the PNG is rendered once and cached");
   const png = PNG.sync.read(Buffer.from(bytes));
+  // The title's box, 20 x 80 SVG units from (0, 10), in PNG pixels.
   let dark = 0;
-  for (let y = 10; y < 30; y++) {
-    for (let x = 0; x < 80; x++) {
+  for (let y = 10 * pngScale; y < 30 * pngScale; y++) {
+    for (let x = 0; x < 80 * pngScale; x++) {
       const offset = (y * png.width + x) * 4;
       if (png.data[offset] + png.data[offset + 1] + png.data[offset + 2] < 200) dark++;
     }
   }
-  assert.ok(dark > 50, `the title "Title" left only ${dark} dark pixels: is a font loaded?`);
+  assert.ok(dark > 50 * pngScale ** 2, `the title "Title" left only ${dark} dark pixels: is a font loaded?`);
 });
 
 Deno.test("Chart refuses markup that is not standalone SVG", () => {
