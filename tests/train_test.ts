@@ -1,7 +1,7 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
 import { withoutSyncReads } from "./fixtures/no_sync_reads.ts";
-import { prepareDataset } from "../lib/batches.ts";
+import { prepareDataset, toTensors } from "../lib/batches.ts";
 import { EarlyStopping } from "../lib/callbacks/early_stopping.ts";
 import { evaluate } from "../lib/evaluate.ts";
 import type { ImageSet } from "../lib/image_set.ts";
@@ -11,6 +11,7 @@ import { formatEpochLine } from "../lib/progress.ts";
 import { selectEngine } from "../lib/engine.ts";
 import { trainModel } from "../lib/train.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
+import { focalByHand, weightedBceByHand } from "./fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -61,6 +62,123 @@ Deno.test("weighted binary cross-entropy matches a hand-worked case", () => {
   );
 });
 
+/** Logistic regression on the flattened 8x8 images: no dropout, so a step can be worked by hand. */
+function linearImageModel(seed: number): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [8, 8, 3] }),
+      tf.layers.dense({
+        units: 1,
+        activation: "sigmoid",
+        kernelInitializer: tf.initializers.glorotUniform({ seed }),
+      }),
+    ],
+  });
+}
+
+/**
+ * One SGD step of trainModel on 24 images as a single unshuffled batch, with
+ * `options` (class weights or a loss): the reported loss, the labels, the
+ * model's predictions and inputs before the step, and its weights before and after.
+ */
+async function oneStepOfTrainModel(
+  options: { classWeight?: Record<number, number>; loss?: ReturnType<typeof focalLoss> },
+) {
+  const source = tinyImageSet(24);
+  const indices = [...source.labels.keys()];
+  const model = linearImageModel(4);
+  const batch = toTensors(source, indices);
+  const x = Array.from(await batch.x.data());
+  const predictions = Array.from(await (model.predict(batch.x) as tf.Tensor).data());
+  tf.dispose([batch.x, batch.y]);
+  const [kernelBefore, biasBefore] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const optimizer = tf.train.sgd(0.5);
+  const history = await trainModel(
+    model,
+    prepareDataset(source, [indices], { seed: 1, batchSize: indices.length, shuffle: false }),
+    { epochs: 1, optimizer, progress: "none", ...options },
+  );
+  const [kernelAfter, biasAfter] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  optimizer.dispose();
+  model.dispose();
+  return {
+    loss: history[0].loss,
+    labels: Array.from(source.labels),
+    predictions,
+    x,
+    kernelBefore,
+    biasBefore,
+    kernelAfter,
+    biasAfter,
+  };
+}
+
+/**
+ * The SGD step (learning rate 0.5) of logistic regression worked by hand:
+ * weight −= 0.5 · Σᵢ xᵢ · dLoss/dlogitᵢ, given each example's derivative.
+ */
+function expectedStep(
+  step: Awaited<ReturnType<typeof oneStepOfTrainModel>>,
+  dLossDLogit: (label: number, p: number) => number,
+): { kernel: number[]; bias: number } {
+  const n = step.labels.length;
+  const features = step.kernelBefore.length;
+  const d = step.labels.map((label, i) => dLossDLogit(label, step.predictions[i]) / n);
+  const kernel = step.kernelBefore.map((w, j) => {
+    let gradient = 0;
+    for (let i = 0; i < n; i++) gradient += step.x[i * features + j] * d[i];
+    return w - 0.5 * gradient;
+  });
+  return { kernel, bias: step.biasBefore[0] - 0.5 * d.reduce((a, b) => a + b, 0) };
+}
+
+function assertStep(
+  step: Awaited<ReturnType<typeof oneStepOfTrainModel>>,
+  expected: { kernel: number[]; bias: number },
+): void {
+  assertAlmostEquals(
+    step.biasAfter[0],
+    expected.bias,
+    1e-5,
+    `bias ${step.biasAfter[0]} vs ${expected.bias}`,
+  );
+  const worst = Math.max(...step.kernelAfter.map((w, j) => Math.abs(w - expected.kernel[j])));
+  assert(worst < 1e-5, `a kernel weight is ${worst} off the step worked by hand`);
+}
+
+Deno.test("trainModel's first step reports and takes the class-weighted cross-entropy worked by hand", async () => {
+  const classWeight = { 0: 0.5, 1: 6 };
+  const weighted = await oneStepOfTrainModel({ classWeight });
+  const expected = weightedBceByHand(weighted.labels, weighted.predictions, classWeight);
+  assertAlmostEquals(weighted.loss, expected, 1e-5, `loss ${weighted.loss} vs ${expected}`);
+  // The weights matter here: the unweighted loss is far from the weighted one.
+  const plain = weightedBceByHand(weighted.labels, weighted.predictions);
+  assert(Math.abs(expected - plain) > 0.3, `weighted ${expected} vs plain ${plain}`);
+  // d(w_y · BCE)/dlogit = w_y · (p − y).
+  assertStep(weighted, expectedStep(weighted, (y, p) => classWeight[y as 0 | 1] * (p - y)));
+  const unweighted = await oneStepOfTrainModel({});
+  assertAlmostEquals(unweighted.loss, plain, 1e-5);
+  assertStep(unweighted, expectedStep(unweighted, (y, p) => p - y));
+});
+
+Deno.test("trainModel's first step reports and takes the focal loss worked by hand", async () => {
+  const [alpha, gamma] = [0.25, 2];
+  const step = await oneStepOfTrainModel({ loss: focalLoss({ alpha, gamma }) });
+  const expected = focalByHand(step.labels, step.predictions, alpha, gamma);
+  assertAlmostEquals(step.loss, expected, 1e-5, `loss ${step.loss} vs ${expected}`);
+  // γ matters here: the α-weighted cross-entropy alone (γ = 0) is far from it.
+  const gammaZero = focalByHand(step.labels, step.predictions, alpha, 0);
+  assert(Math.abs(expected - gammaZero) > 0.05, `γ = 2: ${expected}, γ = 0: ${gammaZero}`);
+  // dLoss/dlogit = dLoss/dp · p(1 − p), with dLoss/dp from the loss's two branches.
+  const dLossDLogit = (y: number, p: number) => {
+    const dLossDp = y === 1
+      ? alpha * (gamma * (1 - p) ** (gamma - 1) * Math.log(p) - (1 - p) ** gamma / p)
+      : -(1 - alpha) * (gamma * p ** (gamma - 1) * Math.log(1 - p) - p ** gamma / (1 - p));
+    return dLossDp * p * (1 - p);
+  };
+  assertStep(step, expectedStep(step, dLossDLogit));
+});
+
 Deno.test("trainModel learns a separable task, logs every epoch, and is repeatable per seed", async () => {
   const source = tinyImageSet(160);
   const all = Array.from({ length: 160 }, (_, i) => i);
@@ -84,7 +202,11 @@ Deno.test("trainModel learns a separable task, logs every epoch, and is repeatab
     assertEquals(log.lr, 3e-3);
   }
   assert(first.history[2].loss < first.history[0].loss, "training loss should fall");
-  assert(first.final.accuracy >= 0.9, `accuracy ${first.final.accuracy}`);
+  // The task is separable (bright left half = dog): every validation image is classified right,
+  // where "always cat" would score tp 0 / fn 10, and the base rate's constant 0.25 a loss of 0.56.
+  const { tp, fp, tn, fn, loss } = first.final;
+  assertEquals({ tp, fp, tn, fn }, { tp: 10, fp: 0, tn: 30, fn: 0 });
+  assert(loss < 0.05, `validation loss ${loss}`);
   assertEquals(
     first.history.map((log) => log.valLoss),
     second.history.map((log) => log.valLoss),
@@ -146,27 +268,12 @@ Deno.test("an epoch line reads like Keras's log", () => {
   );
 });
 
-Deno.test("trainModel takes a custom loss (focal loss) and refuses it together with classWeight", async () => {
-  const source = tinyImageSet(64);
-  const all = Array.from({ length: 64 }, (_, i) => i);
-  const stream = () => prepareDataset(source, [all.slice(0, 48)], { seed: 1, batchSize: 16 });
-  const validation = { source, indices: all.slice(48) };
-  const focal = await trainModel(buildSimpleCnn({ imageSize: 8, seed: 2 }), stream(), {
-    epochs: 1,
-    validation,
-    loss: focalLoss({ gamma: 2 }),
-    progress: "none",
-  });
-  const plain = await trainModel(buildSimpleCnn({ imageSize: 8, seed: 2 }), stream(), {
-    epochs: 1,
-    validation,
-    progress: "none",
-  });
-  // Same model, data and order: focal loss down-weights easy examples, so its mean is smaller.
-  assert(focal[0].loss < plain[0].loss, `focal ${focal[0].loss} vs plain ${plain[0].loss}`);
+Deno.test("trainModel refuses a custom loss together with classWeight", async () => {
+  const source = tinyImageSet(16);
+  const stream = prepareDataset(source, [[...source.labels.keys()]], { seed: 1, batchSize: 16 });
   await assertRejectsWith(
     () =>
-      trainModel(buildSimpleCnn({ imageSize: 8 }), stream(), {
+      trainModel(buildSimpleCnn({ imageSize: 8 }), stream, {
         epochs: 1,
         classWeight: { 0: 1, 1: 10 },
         loss: focalLoss(),
