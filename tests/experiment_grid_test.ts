@@ -1,10 +1,13 @@
-import { assert, assertEquals, assertRejectsWith } from "./assert.ts";
-import { prepareDataset } from "../lib/batches.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
+import { prepareDataset, toTensors } from "../lib/batches.ts";
 import { selectEngine } from "../lib/engine.ts";
 import { runExperimentGrid } from "../lib/experiment_grid.ts";
 import { imbalanceStrategies, trainingForStrategy } from "../lib/imbalance_strategy.ts";
+import { buildSimpleCnn } from "../lib/model.ts";
 import { noiseImageSet } from "./fixtures/noise_images.ts";
+import { trainingModeOutputs, weightedBceByHand } from "./fixtures/first_step.ts";
 import * as tf from "@tensorflow/tfjs";
+import pl from "nodejs-polars";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -56,7 +59,8 @@ Deno.test("runExperimentGrid runs every point over the seeds and stacks the fram
     { name: "b", weight: 3 },
   ];
   const frames = await runExperimentGrid(points, (point, seed) => ({
-    train: prepareDataset(images, [all.slice(10)], { seed, batchSize: 7 }),
+    // One unshuffled batch, so the first step's loss can be worked out below.
+    train: prepareDataset(images, [all.slice(10)], { seed, batchSize: 14, shuffle: false }),
     classWeight: { 0: 1, 1: point.weight },
     validation,
     validateEachEpoch: false,
@@ -76,6 +80,29 @@ Deno.test("runExperimentGrid runs every point over the seeds and stacks the fram
   assertEquals(
     frames.validationPredictions.getColumn("label").toArray().slice(0, 4),
     validation.indices.map((index) => images.labels[index]),
+  );
+  // Each point's class weight reached training: each run's first loss is the cross-entropy
+  // weighted by it, worked out from the training-mode predictions of a twin of the run's model.
+  const firstLosses = frames.histories.filter(pl.col("epoch").eq(1)).getColumn("loss")
+    .toArray() as number[];
+  const batch = toTensors(images, all.slice(10));
+  const labels = Array.from(await batch.y.data());
+  const runs = [["a", 1, 1], ["a", 2, 1], ["b", 1, 3], ["b", 2, 3]] as const;
+  for (const [position, [name, seed, weight]] of runs.entries()) {
+    const twin = buildSimpleCnn({ imageSize: 8, seed });
+    const expected = weightedBceByHand(labels, await trainingModeOutputs(twin, batch.x), {
+      0: 1,
+      1: weight,
+    });
+    twin.dispose();
+    assertAlmostEquals(firstLosses[position], expected, 1e-5, `${name}, seed ${seed}`);
+  }
+  tf.dispose([batch.x, batch.y]);
+  // ... and trained other models: the same seed scores the test images differently.
+  const scores = frames.testPredictions.getColumn("probability").toArray() as number[];
+  assert(
+    scores.slice(0, 6).some((score, example) => Math.abs(score - scores[12 + example]) > 1e-3),
+    "class weights 1 and 3 gave the same test scores",
   );
   // The models were disposed.
   assertEquals(tf.memory().numTensors, tensorsBefore);
