@@ -12,6 +12,7 @@ import {
 import { fitArrays, predictArrays } from "../lib/array_training.ts";
 import { selectEngine } from "../lib/engine.ts";
 import { buildLogisticRegression } from "../lib/tabular_model.ts";
+import { weightedBceByHand, weightedCategoricalByHand } from "./fixtures/first_step.ts";
 import {
   checkClassWeight,
   weightedCategoricalCrossEntropy,
@@ -175,6 +176,90 @@ Deno.test("fitArrays trains a sigmoid model on binary cross-entropy with class w
   const plain = await positivesPredicted();
   const weighted = await positivesPredicted({ 0: 0.55, 1: 5 });
   assert(weighted > plain + 20, `weighted ${weighted} vs plain ${plain} predicted positives`);
+});
+
+/**
+ * One SGD step (rate 0.5) of fitArrays over the whole dataset as one batch:
+ * the reported loss, and the model's predictions and weights before and
+ * its weights after. The models here have no dropout, so the batch's order
+ * (fitArrays shuffles it) does not change the step.
+ */
+async function oneStepOfFitArrays(
+  model: tf.LayersModel,
+  data: ReturnType<typeof arrayDataset>,
+  classWeight?: Record<number, number>,
+) {
+  const predictions = Array.from(await predictArrays(model, data));
+  const [kernelBefore, biasBefore] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const optimizer = tf.train.sgd(0.5);
+  const history = await fitArrays(model, data, {
+    epochs: 1,
+    optimizer,
+    batchSize: data.count,
+    seed: 3,
+    classWeight,
+    progress: "none",
+  });
+  const [kernelAfter, biasAfter] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  optimizer.dispose();
+  return { loss: history[0].loss, predictions, kernelBefore, biasBefore, kernelAfter, biasAfter };
+}
+
+/**
+ * The SGD step (rate 0.5) of a one-layer model worked by hand, given each
+ * example's derivative of the loss with respect to its logits (`units` per
+ * example, already divided by the batch size): weight −= 0.5 · Σᵢ xᵢ dᵢ.
+ */
+function assertSgdStep(
+  step: Awaited<ReturnType<typeof oneStepOfFitArrays>>,
+  x: Float32Array,
+  d: number[][],
+): void {
+  const units = d[0].length;
+  const features = x.length / d.length;
+  step.kernelAfter.forEach((after, index) => {
+    const [feature, unit] = [Math.floor(index / units), index % units];
+    const gradient = d.reduce((sum, row, i) => sum + x[i * features + feature] * row[unit], 0);
+    assertAlmostEquals(after, step.kernelBefore[index] - 0.5 * gradient, 1e-5, `kernel ${index}`);
+  });
+  step.biasAfter.forEach((after, unit) => {
+    const gradient = d.reduce((sum, row) => sum + row[unit], 0);
+    assertAlmostEquals(after, step.biasBefore[unit] - 0.5 * gradient, 1e-5, `bias ${unit}`);
+  });
+}
+
+Deno.test("fitArrays' first step reports and takes the class-weighted categorical cross-entropy worked by hand", async () => {
+  const data = clusters(30);
+  const classWeight = { 0: 3, 2: 0.25 };
+  const step = await oneStepOfFitArrays(softmaxModel(), data, classWeight);
+  const expected = weightedCategoricalByHand(data.labels, step.predictions, 3, classWeight);
+  assertAlmostEquals(step.loss, expected, 1e-5, `loss ${step.loss} vs ${expected}`);
+  const plain = weightedCategoricalByHand(data.labels, step.predictions, 3);
+  assert(Math.abs(expected - plain) > 0.2, `weighted ${expected} vs plain ${plain}`);
+  // d(w_y · −ln p_y)/dlogit_c = w_y · (p_c − [c = y]).
+  const d = [...data.labels].map((label, i) =>
+    [0, 1, 2].map((c) =>
+      ((classWeight as Record<number, number>)[label] ?? 1) *
+      (step.predictions[i * 3 + c] - (c === label ? 1 : 0)) / data.count
+    )
+  );
+  assertSgdStep(step, data.x, d);
+});
+
+Deno.test("fitArrays' first step reports and takes the class-weighted binary cross-entropy worked by hand", async () => {
+  const x = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.3));
+  const labels = Uint8Array.from({ length: 20 }, (_, i) => i % 5 === 0 ? 1 : 0);
+  const data = arrayDataset(x, [1], labels);
+  const classWeight = { 0: 0.5, 1: 5 };
+  const step = await oneStepOfFitArrays(
+    buildLogisticRegression({ inputSize: 1, seed: 2 }),
+    data,
+    classWeight,
+  );
+  const expected = weightedBceByHand(labels, step.predictions, classWeight);
+  assertAlmostEquals(step.loss, expected, 1e-5, `loss ${step.loss} vs ${expected}`);
+  const d = [...labels].map((y, i) => [classWeight[y as 0 | 1] * (step.predictions[i] - y) / 20]);
+  assertSgdStep(step, x, d);
 });
 
 Deno.test("fitArrays names bad options and labels the model cannot output", async () => {
