@@ -1,6 +1,6 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals, assertRejectsWith } from "./assert.ts";
-import { arrayDataset } from "../lib/array_dataset.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "./assert.ts";
+import { arrayDataset, takeExamples } from "../lib/array_dataset.ts";
 import { selectEngine } from "../lib/engine.ts";
 import {
   perClassRecallRows,
@@ -8,6 +8,8 @@ import {
   runMnistCondition,
 } from "../lib/mnist_experiment.ts";
 import { buildMnistCnn } from "../lib/mnist_model.ts";
+import { createRandom, deriveSeed, shuffled } from "../lib/random.ts";
+import { trainingModeOutputs, weightedCategoricalByHand } from "./fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -71,4 +73,38 @@ Deno.test("runMnistCondition trains, scores per digit, and tabulates recall", as
   assertEquals(perClassRecallRows([result]).length, 10);
   result.model.dispose();
   assertEquals(tf.memory().numTensors, tensorsBefore, "no tensor is left behind");
+});
+
+Deno.test("runMnistCondition's first step reports the class-weighted categorical cross-entropy of the initial predictions", async () => {
+  const train = fakeDigits(24);
+  const seed = 2;
+  const classWeight = { 3: 6, 7: 0.1 };
+  // The one batch of epoch 1, in fitArrays' order for this seed (the model has dropout, so the
+  // order decides which mask each digit gets), through a twin of the model runMnistCondition builds.
+  const order = shuffled([...train.labels.keys()], createRandom(deriveSeed(seed, 1)));
+  const batch = takeExamples(train, order);
+  const twin = buildMnistCnn({ seed });
+  const x = tf.tensor(batch.x, [batch.count, 28, 28, 1]);
+  const outputs = await trainingModeOutputs(twin, x);
+  tf.dispose([x]);
+  twin.dispose();
+  const expected = weightedCategoricalByHand(batch.labels, outputs, 10, classWeight);
+  const plain = weightedCategoricalByHand(batch.labels, outputs, 10);
+  assert(Math.abs(expected - plain) > 0.2, `weighted ${expected} vs plain ${plain}`);
+  const run = async (weights?: Record<number, number>) => {
+    const result = await runMnistCondition({
+      name: "first step",
+      train,
+      test: fakeDigits(10),
+      epochs: 1,
+      seed,
+      batchSize: train.count,
+      classWeight: weights,
+      progress: "none",
+    });
+    result.model.dispose();
+    return result.history[0].loss;
+  };
+  assertAlmostEquals(await run(classWeight), expected, 1e-5);
+  assertAlmostEquals(await run(), plain, 1e-5);
 });
