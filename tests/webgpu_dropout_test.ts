@@ -1,6 +1,8 @@
 /**
- * Hashed dropout (lib/webgpu_dropout.ts): the masks' statistics from the
- * JavaScript reference, and, where a WebGPU adapter exists (a software one
+ * SeededDropout on the CPU engines (cpu, wasm): a new mask each training
+ * call, the same sequence for the same seed. Hashed dropout
+ * (lib/webgpu_dropout.ts): the masks' statistics from the JavaScript
+ * reference, and, where a WebGPU adapter exists (a software one
  * will do), the WGSL kernel and its gradient against that reference bit for
  * bit, and SeededDropout training on it.
  */
@@ -13,6 +15,8 @@ import {
 } from "../lib/webgpu_dropout.ts";
 import { SeededDropout } from "../lib/seeded_dropout.ts";
 import { adam } from "../lib/adam.ts";
+import { selectEngine } from "../lib/engine.ts";
+import { buildSimpleCnn } from "../lib/model.ts";
 import { onWebGpu, whyNoWebGpu } from "./fixtures/webgpu_adapter.ts";
 
 /** Share of nonzero multipliers. */
@@ -71,14 +75,86 @@ Deno.test("hashed dropout rejects a rate outside [0, 1), a seed that is not whol
   assert.throws(attempt(0.5, 1, -1), /call must be a whole number >= 0, got -1/);
 });
 
-Deno.test("without a WebGPU kernel (the cpu engine) SeededDropout uses tf.dropout", async () => {
-  await tf.setBackend("cpu");
-  assert.equal(hasHashedDropout(), false);
-  const layer = new SeededDropout({ rate: 0.5, seed: 9 });
-  const x = tf.ones([1000]);
-  const first = await (layer.apply(x, { training: true }) as tf.Tensor).data();
-  assert.deepEqual(first, await tf.dropout(x, 0.5, undefined, 9).data());
-  x.dispose();
+/** The multipliers of `count` ones through `layer` in training mode. */
+async function mask(layer: tf.layers.Layer, count = 4000): Promise<Float32Array> {
+  const x = tf.ones([count]);
+  const y = layer.apply(x, { training: true }) as tf.Tensor;
+  const values = await y.data() as Float32Array;
+  tf.dispose([x, y]);
+  return values;
+}
+
+for (const backend of ["cpu", "wasm"]) {
+  Deno.test(`on ${backend} SeededDropout draws a new mask each call, the same sequence for the same seed`, async () => {
+    await selectEngine({ backend, log: () => {} });
+    assert.equal(hasHashedDropout(), false);
+    const rate = 0.5;
+    const count = 4000;
+    const layer = new SeededDropout({ rate, seed: 9 });
+    const [first, second, third] = [await mask(layer), await mask(layer), await mask(layer)];
+    // Five binomial standard deviations, for the kept share and for the share kept in two masks.
+    const keptTolerance = 5 * Math.sqrt(rate * (1 - rate) / count);
+    const bothTolerance = 5 * Math.sqrt(0.25 * 0.75 / count);
+    for (const [name, m] of [["first", first], ["second", second], ["third", third]] as const) {
+      assert.ok(
+        m.every((v) => v === 0 || v === 2),
+        `${name} mask: values other than 0 and 1 / (1 − rate)`,
+      );
+      assert.ok(
+        Math.abs(keptShare(m) - (1 - rate)) < keptTolerance,
+        `${name} kept ${keptShare(m)}`,
+      );
+    }
+    // Independent masks from step to step: kept in both about (1 − rate)² of the time, not 1 − rate.
+    for (
+      const [name, a, b] of [["1, 2", first, second], ["2, 3", second, third], [
+        "1, 3",
+        first,
+        third,
+      ]] as const
+    ) {
+      const share = bothKept(a, b);
+      assert.ok(Math.abs(share - 0.25) < bothTolerance, `calls ${name}: both kept ${share}`);
+    }
+    // A fresh layer with the same seed repeats the sequence, call by call; another seed does not.
+    const again = new SeededDropout({ rate, seed: 9 });
+    assert.deepEqual([await mask(again), await mask(again), await mask(again)], [
+      first,
+      second,
+      third,
+    ]);
+    const other = await mask(new SeededDropout({ rate, seed: 1009 }));
+    assert.ok(Math.abs(bothKept(first, other) - 0.25) < bothTolerance, "seed 1009 repeats seed 9");
+    // Inference leaves the input alone and does not count as a call.
+    const x = tf.ones([count]);
+    assert.deepEqual(await (layer.apply(x) as tf.Tensor).data(), await x.data());
+    x.dispose();
+    assert.deepEqual(await mask(layer), await mask(new SeededDropout({ rate, seed: 12 })));
+  });
+}
+
+Deno.test("a model's training steps see new dropout masks; a model built from the same seed sees the same ones", async () => {
+  await selectEngine({ backend: "wasm", log: () => {} });
+  const x = tf.tensor4d(Float32Array.from({ length: 6 * 8 * 8 * 3 }, (_, i) => (i % 17) / 17), [
+    6,
+    8,
+    8,
+    3,
+  ]);
+  const outputs = async (model: tf.LayersModel) => {
+    const y = model.apply(x, { training: true }) as tf.Tensor;
+    const values = Array.from(await y.data());
+    y.dispose();
+    return values;
+  };
+  const model = buildSimpleCnn({ imageSize: 8, seed: 4 });
+  const steps = [await outputs(model), await outputs(model)];
+  assert.notDeepEqual(steps[0], steps[1], "two training steps used the same dropout masks");
+  const twin = buildSimpleCnn({ imageSize: 8, seed: 4 });
+  assert.deepEqual([await outputs(twin), await outputs(twin)], steps);
+  tf.dispose([x]);
+  model.dispose();
+  twin.dispose();
 });
 
 const skipReason = await whyNoWebGpu();
