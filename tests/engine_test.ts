@@ -71,22 +71,137 @@ Deno.test("TFJS_BACKEND forces the engine", async () => {
   });
 });
 
-Deno.test("the automatic choice explains why tfjs-node was skipped", async () => {
+/** A stand-in for a WebGPU adapter: its description and fallback flag, and a device it never gives. */
+interface FakeAdapter {
+  description: string;
+  isFallbackAdapter: boolean;
+}
+
+/**
+ * Runs `body` with `navigator.gpu` replaced: absent (`"none"`), finding no
+ * adapter (`"no adapter"`), or offering `adapter`, whose requestDevice fails
+ * (so a test never depends on a real GPU); returns how many devices were
+ * requested, i.e. whether the webgpu backend was started.
+ */
+async function withFakeGpu(
+  gpu: "none" | "no adapter" | FakeAdapter,
+  body: () => Promise<void>,
+): Promise<{ devicesRequested: number }> {
+  let devicesRequested = 0;
+  const adapter = typeof gpu === "object"
+    ? {
+      info: { description: gpu.description, vendor: "", isFallbackAdapter: gpu.isFallbackAdapter },
+      isFallbackAdapter: gpu.isFallbackAdapter,
+      features: new Set<string>(),
+      limits: {},
+      requestDevice: () => {
+        devicesRequested++;
+        return Promise.reject(new Error("fake adapter: no device"));
+      },
+    }
+    : null;
+  const fake = gpu === "none" ? undefined : { requestAdapter: () => Promise.resolve(adapter) };
+  Object.defineProperty(navigator, "gpu", { value: fake, configurable: true });
+  try {
+    await withEnvironment(undefined, async () => {
+      await selectEngine({ backend: "cpu", log: () => {} }); // so that "auto" chooses afresh
+      await body();
+    });
+  } finally {
+    delete (navigator as { gpu?: unknown }).gpu; // the runtime's own getter again
+  }
+  return { devicesRequested };
+}
+
+/** The automatic choice, with the one line it announced. */
+async function automaticChoice() {
+  const lines: string[] = [];
+  const choice = await selectEngine({ backend: "auto", log: (line) => lines.push(line) });
+  assert.equal(tf.getBackend(), choice.backend);
+  assert.deepEqual(lines, [announcement(choice, false)]);
+  assert.doesNotMatch(lines[0], /\n/, "the announcement is one line");
+  return choice;
+}
+
+const skippedNodeEngines = [
+  "tfjs-node-gpu skipped: @tensorflow/tfjs-node-gpu is not installed",
+  "tfjs-node skipped: @tensorflow/tfjs-node is not installed",
+];
+
+Deno.test("automatic choice without navigator.gpu: wasm, saying why each faster engine was skipped", async () => {
+  await withFakeGpu("none", async () => {
+    const choice = await automaticChoice();
+    assert.equal(choice.backend, "wasm");
+    const [chosen, ...skipped] = choice.reason.split("\n  ");
+    assert.match(chosen, /^wasm chosen: WebAssembly, /);
+    assert.deepEqual(skipped.map((line) => line.split(" (")[0]), [
+      ...skippedNodeEngines,
+      "webgpu skipped: this runtime has no navigator.gpu.",
+    ]);
+  });
+});
+
+Deno.test("automatic choice when navigator.gpu finds no adapter: wasm", async () => {
+  await withFakeGpu("no adapter", async () => {
+    const choice = await automaticChoice();
+    assert.equal(choice.backend, "wasm");
+    assert.match(choice.reason, /\n {2}webgpu skipped: navigator\.gpu found no adapter\.$/);
+  });
+});
+
+for (
+  const adapter of [
+    { description: "llvmpipe (LLVM 15.0.6, 256 bits)", isFallbackAdapter: false },
+    { description: "Unnamed device", isFallbackAdapter: true },
+  ]
+) {
+  Deno.test(`automatic choice on a software adapter ("${adapter.description}", fallback ${adapter.isFallbackAdapter}): wasm, without starting webgpu`, async () => {
+    const { devicesRequested } = await withFakeGpu(adapter, async () => {
+      const choice = await automaticChoice();
+      assert.equal(choice.backend, "wasm");
+      assert.ok(
+        choice.reason.endsWith(
+          `\n  webgpu skipped: the only WebGPU adapter is a software renderer ` +
+            `(${adapter.description}), slower than wasm.`,
+        ),
+        choice.reason,
+      );
+    });
+    assert.equal(devicesRequested, 0, "the webgpu backend was started on a software adapter");
+  });
+}
+
+Deno.test("automatic choice on a hardware adapter: webgpu is started first (here its device fails, so wasm)", async () => {
+  const warnings: string[] = [];
+  const warn = console.warn;
+  console.warn = (...parts: unknown[]) => warnings.push(parts.join(" "));
+  const { devicesRequested } = await withFakeGpu(
+    { description: "NVIDIA H200", isFallbackAdapter: false },
+    async () => {
+      const choice = await automaticChoice().finally(() => console.warn = warn);
+      assert.equal(choice.backend, "wasm");
+      assert.match(
+        choice.reason,
+        /\n {2}webgpu skipped: tf\.setBackend\("webgpu"\) failed to initialise it\.$/,
+      );
+    },
+  );
+  assert.equal(devicesRequested, 1, "the webgpu backend did not ask the adapter for a device");
+  // tfjs's own warning when a backend fails to start.
+  assert.ok(warnings.includes("Initialization of backend webgpu failed"), warnings.join("; "));
+});
+
+Deno.test("automatic choice on this machine: webgpu only on a hardware adapter, else wasm", async () => {
+  const gpu = (navigator as Navigator & { gpu?: GPU }).gpu;
+  const adapter = await gpu?.requestAdapter({ powerPreference: "high-performance" });
+  const hardware = adapter != null &&
+    !(adapter.info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter &&
+    !/llvmpipe|lavapipe|softpipe|swiftshader/i.test(adapter.info.description);
   await withEnvironment(undefined, async () => {
     await selectEngine({ backend: "cpu", log: () => {} });
-    const lines: string[] = [];
-    const choice = await selectEngine({ backend: "auto", log: (line) => lines.push(line) });
-    assert.ok(["webgpu", "wasm"].includes(choice.backend), choice.backend);
-    assert.equal(tf.getBackend(), choice.backend);
-    assert.match(
-      choice.reason,
-      /tfjs-node-gpu skipped: @tensorflow\/tfjs-node-gpu is not installed/,
-    );
-    assert.match(choice.reason, /tfjs-node skipped: @tensorflow\/tfjs-node is not installed/);
-    assert.match(choice.reason, new RegExp(`${choice.backend} chosen`));
-    assert.equal(lines.length, 1);
-    assert.equal(lines[0], announcement(choice, false));
-    assert.doesNotMatch(lines[0], /\n/, "the announcement is one line");
+    const choice = await automaticChoice();
+    assert.equal(choice.backend, hardware ? "webgpu" : "wasm", choice.reason);
+    for (const line of skippedNodeEngines) assert.ok(choice.reason.includes(line), line);
   });
 });
 
