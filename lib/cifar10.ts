@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
+import tarStream from "tar-stream";
 import { type DownloadProgress, downloadVerified } from "./download.ts";
 
 /** Where the CIFAR-10 binary archive is published. */
@@ -36,100 +37,67 @@ export function defaultCatsDogsRoot(): string {
   return fileURLToPath(new URL("../data/cifar10_cats_dogs", import.meta.url));
 }
 
-/** One regular file of a tar archive. */
-export interface TarEntry {
+/** One regular file of a tar archive, its bytes streamed in chunks. */
+export interface TarFile {
+  /** The full path in the archive (ustar prefixes, GNU and pax long names resolved). */
   readonly name: string;
-  readonly bytes: Uint8Array;
-}
-
-/** Reads exact byte counts from a stream of chunks. */
-class ByteReader {
-  #chunks: Uint8Array[] = [];
-  #buffered = 0;
-  #reader: ReadableStreamDefaultReader<Uint8Array>;
-  constructor(stream: ReadableStream<Uint8Array>) {
-    this.#reader = stream.getReader();
-  }
-  /** The next `count` bytes, or null if the stream ends first. */
-  async read(count: number): Promise<Uint8Array | null> {
-    while (this.#buffered < count) {
-      const { value, done } = await this.#reader.read();
-      if (done) return null;
-      this.#chunks.push(value);
-      this.#buffered += value.byteLength;
-    }
-    const out = new Uint8Array(count);
-    let filled = 0;
-    while (filled < count) {
-      const chunk = this.#chunks[0];
-      const take = Math.min(chunk.byteLength, count - filled);
-      out.set(chunk.subarray(0, take), filled);
-      filled += take;
-      if (take === chunk.byteLength) this.#chunks.shift();
-      else this.#chunks[0] = chunk.subarray(take);
-    }
-    this.#buffered -= count;
-    return out;
-  }
-  /** Stops reading, releasing the underlying stream (and its file). */
-  async cancel(): Promise<void> {
-    await this.#reader.cancel();
-  }
-}
-
-function text(bytes: Uint8Array): string {
-  const end = bytes.indexOf(0);
-  return new TextDecoder().decode(end < 0 ? bytes : bytes.subarray(0, end));
-}
-
-function octal(bytes: Uint8Array, what: string): number {
-  const digits = text(bytes).trim();
-  if (!/^[0-7]+$/.test(digits)) {
-    throw new Error(`Not a tar archive: bad ${what} field "${digits}".`);
-  }
-  return parseInt(digits, 8);
+  /** The file's size in bytes, from its header. */
+  readonly size: number;
+  /** The file's bytes; read it to the end before asking for the next file (or leave it unread). */
+  readonly body: AsyncIterable<Uint8Array>;
 }
 
 /**
- * The regular files of an uncompressed tar stream (ustar, as GNU tar writes),
- * in archive order. Directories and other entry types are skipped; a header
- * with a wrong checksum or a stream that ends inside an entry is an error.
+ * The regular files of an uncompressed tar stream (ustar, GNU or pax, read by tar-stream), in
+ * archive order, each body streamed so no more than a chunk of the archive is held in memory.
+ * Directories and other entry types are skipped. An archive that ends inside an entry, or a
+ * block that is not a tar header, is an error.
  */
-export async function* readTarEntries(
+export async function* readTarFiles(
   stream: ReadableStream<Uint8Array>,
-): AsyncGenerator<TarEntry> {
-  const reader = new ByteReader(stream);
+): AsyncGenerator<TarFile> {
+  const extract = tarStream.extract();
+  const reader = stream.getReader();
+  const feeding = feedTar(reader, extract);
   try {
-    while (true) {
-      const header = await reader.read(512);
-      if (header === null) throw new Error("Tar archive ends without its end-of-archive blocks.");
-      if (header.every((byte) => byte === 0)) return;
-      const entry = await readEntry(reader, header);
-      if (entry !== null) yield entry;
+    for await (const entry of extract) {
+      const { name, type, size } = entry.header;
+      // tar-stream's entries are streams of Buffers (Uint8Array), typed as unknown chunks.
+      if (type === "file") yield { name, size, body: entry as AsyncIterable<Uint8Array> };
+      entry.resume(); // skips whatever of the body was not read
     }
   } finally {
-    await reader.cancel();
+    extract.destroy();
+    await reader.cancel().catch(() => {});
+    await feeding;
   }
 }
 
-/** The entry whose 512-byte header is `header` (null unless a regular file); reads its body. */
-async function readEntry(reader: ByteReader, header: Uint8Array): Promise<TarEntry | null> {
-  const stored = octal(header.subarray(148, 156), "checksum");
-  let sum = 0;
-  header.forEach((byte, i) => sum += i >= 148 && i < 156 ? 32 : byte);
-  if (sum !== stored) {
-    throw new Error("Not a tar archive (or a corrupt one): header checksum mismatch.");
+/** Writes the chunks of `reader` into `extract`, waiting while it is full; a read error ends it. */
+async function feedTar(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  extract: tarStream.Extract,
+): Promise<void> {
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done || extract.destroyed) break;
+      if (!extract.write(value)) {
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            extract.off("drain", done);
+            extract.off("close", done);
+            resolve();
+          };
+          extract.on("drain", done);
+          extract.on("close", done);
+        });
+      }
+    }
+    if (!extract.destroyed) extract.end(null);
+  } catch (error) {
+    extract.destroy(error as Error);
   }
-  const size = octal(header.subarray(124, 136), "size");
-  // Only POSIX ustar ("ustar\0") has a name prefix; old GNU headers ("ustar ") keep times there.
-  const isPosixUstar = text(header.subarray(257, 263)) === "ustar";
-  const prefix = isPosixUstar ? text(header.subarray(345, 500)) : "";
-  const baseName = text(header.subarray(0, 100));
-  const name = prefix ? `${prefix}/${baseName}` : baseName;
-  const type = String.fromCharCode(header[156]);
-  const body = await reader.read(Math.ceil(size / 512) * 512);
-  if (body === null) throw new Error(`Tar archive is truncated inside "${name}".`);
-  return type === "0" || type === "\0" ? { name, bytes: body.subarray(0, size) } : null;
 }
 
 /**
@@ -144,73 +112,102 @@ export function cifar10RecordToRgb(record: Uint8Array, rgb: Uint8Array): void {
   }
 }
 
-/** Reads the six CIFAR-10 batch files out of the gzipped archive at `archivePath`. */
-async function readBatches(archivePath: string): Promise<Map<string, Uint8Array>> {
+/**
+ * Writes the cats and dogs of a CIFAR-10 binary archive (`.tar.gz`) as PNG
+ * files under `outputDir`: `train/` from the five training batches, `test/`
+ * from the test batch, numbered `00000.png` upwards per class in record order
+ * (batches 1 to 5, whatever their order in the archive). The archive is read
+ * as a stream, one record at a time; images go to a `parts/` folder per batch
+ * first and are renamed into place once every batch has been read.
+ */
+export async function extractCatsDogs(
+  archivePath: string,
+  outputDir: string,
+): Promise<CatsDogsCounts> {
+  const parts = join(outputDir, "parts");
+  const perBatch = new Map<string, Record<"cats" | "dogs", number>>();
   const wanted = new Set<string>(SPLITS.flatMap((split) => split.batches));
-  const batches = new Map<string, Uint8Array>();
   const file = await Deno.open(archivePath);
   const tar = file.readable.pipeThrough(new DecompressionStream("gzip"));
   try {
-    for await (const entry of readTarEntries(tar)) {
-      const baseName = entry.name.split("/").pop()!;
-      if (wanted.has(baseName)) batches.set(baseName, entry.bytes);
+    for await (const entry of readTarFiles(tar)) {
+      const batchName = entry.name.split("/").pop()!;
+      if (!wanted.has(batchName) || perBatch.has(batchName)) continue;
+      perBatch.set(batchName, await writeBatch(entry, join(parts, batchName)));
     }
   } catch (error) {
     const reason = error instanceof Error ? error.message : String(error);
     throw new Error(
       `Could not read ${archivePath} as a gzipped tar archive (${reason}). ` +
-        `Check that the URL points at cifar-10-binary.tar.gz.`,
+        `The download is damaged or is not cifar-10-binary.tar.gz: check the URL and run again.`,
     );
   }
-  const missing = [...wanted].filter((name) => !batches.has(name));
+  const missing = [...wanted].filter((name) => !perBatch.has(name));
   if (missing.length > 0) {
     throw new Error(
       `The archive ${archivePath} lacks ${missing.join(", ")}: it is not CIFAR-10's binary ` +
         `version (cifar-10-binary.tar.gz; the Python version is cifar-10-python.tar.gz).`,
     );
   }
-  return batches;
+  const counts: CatsDogsCounts = { train: { cats: 0, dogs: 0 }, test: { cats: 0, dogs: 0 } };
+  for (const split of SPLITS) {
+    for (const { folder } of CIFAR10_CLASSES) {
+      const target = join(outputDir, split.folder, folder);
+      await Deno.mkdir(target, { recursive: true });
+      for (const batchName of split.batches) {
+        for (let i = 0; i < perBatch.get(batchName)![folder]; i++) {
+          const index = counts[split.folder][folder]++;
+          await Deno.rename(
+            join(parts, batchName, folder, `${i}.png`),
+            join(target, `${String(index).padStart(5, "0")}.png`),
+          );
+        }
+      }
+    }
+  }
+  await Deno.remove(parts, { recursive: true });
+  return counts;
 }
 
 /**
- * Writes the cats and dogs of a CIFAR-10 binary archive (`.tar.gz`) as PNG
- * files under `outputDir`: `train/` from the five training batches, `test/`
- * from the test batch, numbered `00000.png` upwards per class in record order.
+ * Streams one batch file's records and writes its cats and dogs as
+ * `folder/{cats,dogs}/<n>.png`, numbered from 0 per class; returns the counts.
  */
-export async function extractCatsDogs(
-  archivePath: string,
-  outputDir: string,
-): Promise<CatsDogsCounts> {
-  const batches = await readBatches(archivePath);
-  const counts: CatsDogsCounts = { train: { cats: 0, dogs: 0 }, test: { cats: 0, dogs: 0 } };
+async function writeBatch(
+  entry: TarFile,
+  folder: string,
+): Promise<Record<"cats" | "dogs", number>> {
+  for (const { folder: name } of CIFAR10_CLASSES) {
+    await Deno.mkdir(join(folder, name), { recursive: true });
+  }
+  const counts = { cats: 0, dogs: 0 };
+  const record = new Uint8Array(RECORD_BYTES);
   const rgb = new Uint8Array(3 * PIXELS);
-  for (const split of SPLITS) {
-    for (const { folder } of CIFAR10_CLASSES) {
-      await Deno.mkdir(join(outputDir, split.folder, folder), { recursive: true });
+  let filled = 0;
+  for await (const chunk of entry.body) {
+    for (let offset = 0; offset < chunk.byteLength;) {
+      const take = Math.min(RECORD_BYTES - filled, chunk.byteLength - offset);
+      record.set(chunk.subarray(offset, offset + take), filled);
+      filled += take;
+      offset += take;
+      if (filled < RECORD_BYTES) continue;
+      filled = 0;
+      const kept = CIFAR10_CLASSES.find((entry) => entry.label === record[0]);
+      if (kept === undefined) continue;
+      cifar10RecordToRgb(record, rgb);
+      const png = PNG.sync.write({ width: SIDE, height: SIDE, data: rgb }, {
+        colorType: 2,
+        inputColorType: 2,
+        inputHasAlpha: false,
+      });
+      await Deno.writeFile(join(folder, kept.folder, `${counts[kept.folder]++}.png`), png);
     }
-    for (const batchName of split.batches) {
-      const batch = batches.get(batchName)!;
-      if (batch.byteLength % RECORD_BYTES !== 0) {
-        throw new Error(
-          `${batchName} holds ${batch.byteLength} bytes, not a multiple of the ${RECORD_BYTES}-byte ` +
-            `CIFAR-10 record: the archive is corrupt. Delete it and download again.`,
-        );
-      }
-      for (let offset = 0; offset < batch.byteLength; offset += RECORD_BYTES) {
-        const record = batch.subarray(offset, offset + RECORD_BYTES);
-        const kept = CIFAR10_CLASSES.find((entry) => entry.label === record[0]);
-        if (kept === undefined) continue;
-        cifar10RecordToRgb(record, rgb);
-        const png = PNG.sync.write({ width: SIDE, height: SIDE, data: rgb }, {
-          colorType: 2,
-          inputColorType: 2,
-          inputHasAlpha: false,
-        });
-        const index = counts[split.folder][kept.folder]++;
-        const name = `${String(index).padStart(5, "0")}.png`;
-        await Deno.writeFile(join(outputDir, split.folder, kept.folder, name), png);
-      }
-    }
+  }
+  if (filled !== 0) {
+    throw new Error(
+      `${entry.name} holds ${entry.size} bytes, not a multiple of the ${RECORD_BYTES}-byte ` +
+        `CIFAR-10 record: the archive is corrupt`,
+    );
   }
   return counts;
 }

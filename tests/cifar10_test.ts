@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { downloadCifar10CatsDogs, readTarEntries } from "../lib/cifar10.ts";
+import { downloadCifar10CatsDogs, readTarFiles } from "../lib/cifar10.ts";
 import { loadImageFolder } from "../lib/image_folder.ts";
 
 const RECORD_BYTES = 3073;
@@ -23,7 +23,13 @@ function expectedRgb(recordBytes: Uint8Array): number[] {
   return rgb;
 }
 
-function tarHeader(name: string, size: number, type: string): Uint8Array {
+/** A 512-byte tar header; `magic` "ustar\0" + "00" is POSIX ustar, "ustar  \0" old GNU. */
+function tarHeader(
+  name: string,
+  size: number,
+  type: string,
+  { prefix = "", magic = "ustar\x0000" } = {},
+): Uint8Array {
   const header = new Uint8Array(512);
   const put = (offset: number, value: string) =>
     header.set(new TextEncoder().encode(value), offset);
@@ -34,22 +40,48 @@ function tarHeader(name: string, size: number, type: string): Uint8Array {
   put(124, size.toString(8).padStart(11, "0") + "\0");
   put(136, "00000000000\0");
   put(156, type);
-  put(257, "ustar\x0000");
+  put(257, magic);
+  put(345, prefix);
   put(148, "        ");
   const sum = header.reduce((total, byte) => total + byte, 0);
   put(148, sum.toString(8).padStart(6, "0") + "\0 ");
   return header;
 }
 
-function tar(files: [name: string, bytes: Uint8Array | null][]): Uint8Array<ArrayBuffer> {
+/** `bytes` followed by zeros up to the next 512-byte block. */
+function padded(bytes: Uint8Array): Uint8Array[] {
+  return [bytes, new Uint8Array((512 - bytes.length % 512) % 512)];
+}
+
+/**
+ * A tar archive of `files` (null bytes: a directory). Names up to 100 bytes go in the name field;
+ * longer ones are split into a ustar prefix and name where `longNames` is "ustar", or written as a
+ * GNU "././@LongLink" entry (type L) before an old-GNU header where it is "gnu".
+ */
+function tar(
+  files: [name: string, bytes: Uint8Array | null][],
+  longNames: "ustar" | "gnu" = "ustar",
+): Uint8Array<ArrayBuffer> {
   const parts: Uint8Array[] = [];
   for (const [name, bytes] of files) {
-    if (bytes === null) {
-      parts.push(tarHeader(name, 0, "5"));
-      continue;
+    const type = bytes === null ? "5" : "0";
+    const size = bytes?.length ?? 0;
+    if (name.length <= 100) {
+      parts.push(tarHeader(name, size, type));
+    } else if (longNames === "ustar") {
+      const split = name.lastIndexOf("/", name.length - 1 - 1);
+      assert.ok(
+        split > 0 && split <= 155 && name.length - split - 1 <= 100,
+        `cannot split ${name}`,
+      );
+      parts.push(tarHeader(name.slice(split + 1), size, type, { prefix: name.slice(0, split) }));
+    } else {
+      const longName = new TextEncoder().encode(name + "\0");
+      const gnu = { magic: "ustar  \0" };
+      parts.push(tarHeader("././@LongLink", longName.length, "L", gnu), ...padded(longName));
+      parts.push(tarHeader(name.slice(0, 100), size, type, gnu));
     }
-    parts.push(tarHeader(name, bytes.length, "0"), bytes);
-    parts.push(new Uint8Array((512 - bytes.length % 512) % 512));
+    if (bytes !== null) parts.push(...padded(bytes));
   }
   parts.push(new Uint8Array(1024));
   return concat(parts);
@@ -225,16 +257,95 @@ Deno.test("an archive without the CIFAR-10 batches is rejected by name", async (
   });
 });
 
-Deno.test("readTarEntries yields regular files with their exact bytes and rejects garbage", async () => {
-  const bytes = new Uint8Array(700).map((_, i) => i % 251);
-  const archive = tar([["dir/", null], ["dir/a.bin", bytes], ["b.txt", new Uint8Array([65])]]);
-  const entries = [];
-  for await (const entry of readTarEntries(new Blob([archive]).stream())) entries.push(entry);
-  assert.deepEqual(entries.map((entry) => entry.name), ["dir/a.bin", "b.txt"]);
-  assert.deepEqual([...entries[0].bytes], [...bytes]);
-  await assert.rejects(async () => {
-    for await (const _ of readTarEntries(new Blob([new Uint8Array(512).fill(49)]).stream())) {
-      // reading is the test
-    }
-  }, /Not a tar archive/);
+async function readAll(stream: ReadableStream<Uint8Array>) {
+  const files: { name: string; size: number; bytes: number[] }[] = [];
+  for await (const file of readTarFiles(stream)) {
+    const bytes: number[] = [];
+    for await (const chunk of file.body) bytes.push(...chunk);
+    files.push({ name: file.name, size: file.size, bytes });
+  }
+  return files;
+}
+
+const LONG_DIR = `cifar-10-batches-bin/${"sub-folder-with-a-long-name/".repeat(3)}`;
+const LONG_NAME = `${LONG_DIR}${"b".repeat(40)}.bin`;
+
+for (const longNames of ["ustar", "gnu"] as const) {
+  Deno.test(`readTarFiles reads ${longNames} long names and exact bytes, skipping directories`, async () => {
+    assert.ok(LONG_NAME.length > 100 && LONG_NAME.length - LONG_DIR.length < 100);
+    const bytes = new Uint8Array(700).map((_, i) => i % 251);
+    const archive = tar([
+      ["dir/", null],
+      ["dir/a.bin", bytes],
+      [LONG_NAME, new Uint8Array([1, 2, 3])],
+      ["b.txt", new Uint8Array([65])],
+    ], longNames);
+    const files = await readAll(new Blob([archive]).stream());
+    assert.deepEqual(files.map((file) => file.name), ["dir/a.bin", LONG_NAME, "b.txt"]);
+    assert.deepEqual(files.map((file) => file.size), [700, 3, 1]);
+    assert.deepEqual(files[0].bytes, [...bytes]);
+    assert.deepEqual(files[1].bytes, [1, 2, 3]);
+  });
+}
+
+Deno.test("readTarFiles rejects a truncated archive and a block that is not a tar header", async () => {
+  const archive = tar([["a.bin", new Uint8Array(2000).fill(7)]]);
+  await assert.rejects(
+    () => readAll(new Blob([archive.subarray(0, 1200)]).stream()),
+    /end of data/i,
+  );
+  await assert.rejects(
+    () => readAll(new Blob([new Uint8Array(512).fill(49)]).stream()),
+    /tar header/i,
+  );
+});
+
+Deno.test("readTarFiles streams: a file's first bytes arrive before the archive is read", async () => {
+  const fileBytes = 4 << 20;
+  const archive = tar([["big.bin", new Uint8Array(fileBytes)], ["next.bin", new Uint8Array(9)]]);
+  const chunk = 64 << 10;
+  let served = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (served >= archive.length) return controller.close();
+      controller.enqueue(archive.slice(served, served + chunk));
+      served += chunk;
+    },
+  }, { highWaterMark: 0 });
+  const servedAtFirstChunk: number[] = [];
+  const names: string[] = [];
+  for await (const file of readTarFiles(stream)) {
+    names.push(file.name);
+    for await (const _ of file.body) servedAtFirstChunk.push(served);
+  }
+  assert.deepEqual(names, ["big.bin", "next.bin"]);
+  assert.ok(
+    servedAtFirstChunk[0] < fileBytes / 4,
+    `${servedAtFirstChunk[0]} of ${archive.length} bytes read before the first file's bytes`,
+  );
+});
+
+Deno.test("a truncated archive with a matching checksum: a clear error, nothing written", async () => {
+  const { archive } = await fakeArchive();
+  const tarBytes = new Uint8Array(
+    await new Response(new Blob([archive]).stream().pipeThrough(new DecompressionStream("gzip")))
+      .arrayBuffer(),
+  );
+  const cases = {
+    "tar cut inside a batch": await gzip(tarBytes.slice(0, 4096 + 512 * 3)),
+    "gzip cut short": archive.slice(0, Math.floor(archive.length * 0.6)),
+  };
+  for (const [what, truncated] of Object.entries(cases)) {
+    await withTempDir(async (dir) => {
+      const destination = join(dir, "cifar10_cats_dogs");
+      await serve(() => new Response(truncated), async (url) => {
+        await assert.rejects(
+          downloadCifar10CatsDogs({ url, md5: md5(truncated), destination }),
+          /Could not read .*cifar10_cats_dogs\.incomplete-\w+\.tar\.gz as a gzipped tar archive \(.+\)\. .*run again/,
+          what,
+        );
+      });
+      assert.deepEqual([...Deno.readDirSync(dir)], [], what);
+    });
+  }
 });
