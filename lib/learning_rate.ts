@@ -22,10 +22,18 @@ export function getLearningRate(optimizer: tf.Optimizer): number {
   return withLearningRate(optimizer).learningRate;
 }
 
-/** Changes the learning rate an optimizer applies from its next step on (what ReduceLROnPlateau needs). */
+/**
+ * Changes the learning rate an optimizer applies from its next step on (what ReduceLROnPlateau
+ * needs). SGD and momentum step with a tensor made from the rate, which only their own
+ * `setLearningRate` remakes; the others read the field at every step.
+ */
 export function setLearningRate(optimizer: tf.Optimizer, rate: number): void {
   if (!(rate > 0) || !Number.isFinite(rate)) {
     throw new Error(`A learning rate must be a positive finite number, got ${rate}.`);
   }
-  withLearningRate(optimizer).learningRate = rate;
+  const target = withLearningRate(optimizer) as WithLearningRate & {
+    setLearningRate?: (rate: number) => void;
+  };
+  if (typeof target.setLearningRate === "function") target.setLearningRate(rate);
+  else target.learningRate = rate;
 }

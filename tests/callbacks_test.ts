@@ -1,10 +1,15 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals } from "./assert.ts";
+import { assert, assertAlmostEquals, assertEquals } from "./assert.ts";
+import { adam } from "../lib/adam.ts";
+import { prepareDataset, toTensors } from "../lib/batches.ts";
+import { lowerIsBetter, type MonitoredMetric } from "../lib/callbacks/callback.ts";
+import { trainModel } from "../lib/train.ts";
+import { noiseImageSet } from "./fixtures/noise_images.ts";
 import type { TrainingCallback, TrainingContext } from "../lib/callbacks/callback.ts";
 import { EarlyStopping } from "../lib/callbacks/early_stopping.ts";
 import { ReduceLROnPlateau } from "../lib/callbacks/reduce_lr_on_plateau.ts";
 import type { EpochLog } from "../lib/history.ts";
-import { getLearningRate } from "../lib/learning_rate.ts";
+import { getLearningRate, setLearningRate } from "../lib/learning_rate.ts";
 
 await tf.setBackend("cpu");
 
@@ -21,7 +26,12 @@ function oneWeightModel(): tf.Sequential {
  * each epoch ends. Returns the learning rate in force at each epoch and the
  * epochs that ran.
  */
-function drive(callbacks: TrainingCallback[], valLosses: number[], learningRate = 1) {
+function drive(
+  callbacks: TrainingCallback[],
+  valLosses: number[],
+  learningRate = 1,
+  monitor: MonitoredMetric = "valLoss",
+) {
   const model = oneWeightModel();
   const optimizer = tf.train.adam(learningRate);
   const context: TrainingContext = { model, optimizer, stopTraining: false, notes: [] };
@@ -32,7 +42,7 @@ function drive(callbacks: TrainingCallback[], valLosses: number[], learningRate 
     const log: EpochLog = {
       epoch,
       loss: 0,
-      valLoss: valLosses[epoch - 1],
+      [monitor]: valLosses[epoch - 1],
       lr: getLearningRate(optimizer),
       seconds: 0,
     };
@@ -140,4 +150,222 @@ Deno.test("ReduceLROnPlateau and EarlyStopping reject bad options", () => {
     }
   }
   assertEquals(thrown, 2);
+});
+
+Deno.test("the automatic mode: higher is better for accuracy, precision, recall, AUC and true counts", () => {
+  const higher: MonitoredMetric[] = [
+    "valAccuracy",
+    "valPrecision",
+    "valRecall",
+    "valAuc",
+    "valTp",
+    "valTn",
+  ];
+  const lower: MonitoredMetric[] = ["loss", "valLoss", "valFp", "valFn"];
+  for (const monitor of higher) assertEquals(lowerIsBetter(monitor, "auto"), false, monitor);
+  for (const monitor of lower) assertEquals(lowerIsBetter(monitor, "auto"), true, monitor);
+  assertEquals(lowerIsBetter("valLoss", "max"), false);
+  assertEquals(lowerIsBetter("valAuc", "min"), true);
+  // Driven through the callbacks: a rising AUC is progress, a falling one a plateau.
+  const rising = [0.6, 0.7, 0.8, 0.9, 0.95];
+  const falling = [0.9, 0.8, 0.7, 0.6, 0.5];
+  const reduce = () => [new ReduceLROnPlateau({ monitor: "valAuc", patience: 1, factor: 0.5 })];
+  assertEquals(drive(reduce(), rising, 1, "valAuc").rates, [1, 1, 1, 1, 1]);
+  assertEquals(drive(reduce(), falling, 1, "valAuc").rates, [1, 1, 0.5, 0.25, 0.125]);
+  const maxOnLoss = [new ReduceLROnPlateau({ patience: 1, factor: 0.5, mode: "max" })];
+  assertEquals(drive(maxOnLoss, falling).rates, [1, 1, 0.5, 0.25, 0.125]);
+  const stopper = new EarlyStopping({ monitor: "valAuc", patience: 2, restoreBestWeights: true });
+  const run = drive([stopper], [0.6, 0.8, 0.7, 0.75, 0.9], 1, "valAuc");
+  assertEquals([run.epochsRun, stopper.bestEpoch, run.finalWeight], [4, 2, 2]);
+});
+
+/**
+ * Logistic regression on 16 noise images (192 pixel features), trained by
+ * trainModel one full, unshuffled batch per epoch, so every epoch is one
+ * optimizer step that can be worked out by hand.
+ */
+const images = noiseImageSet(16, 3);
+const trainIndices = [...images.labels.keys()];
+const pixels = (() => {
+  const batch = toTensors(images, trainIndices);
+  const values = Array.from(batch.x.dataSync());
+  tf.dispose([batch.x, batch.y]);
+  return trainIndices.map((_, i) => values.slice(i * 192, (i + 1) * 192));
+})();
+const targets = trainIndices.map((index) => images.labels[index]);
+
+function linearModel(): tf.Sequential {
+  return tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape: [8, 8, 3] }),
+      tf.layers.dense({
+        units: 1,
+        activation: "sigmoid",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
+      }),
+    ],
+  });
+}
+
+/** The model's weights as one list: the 192 kernel weights, then the bias. */
+function flatWeights(model: tf.LayersModel): number[] {
+  return model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
+}
+
+/** A callback that records the weights after every epoch (put it first: it sees the step only). */
+function weightRecorder(): TrainingCallback & { epochs: number[][] } {
+  const epochs: number[][] = [];
+  return { epochs, onEpochEnd: (_log, context) => void epochs.push(flatWeights(context.model)) };
+}
+
+/**
+ * The weights after each step of full-batch gradient descent on the mean
+ * binary cross-entropy, worked in float64: SGD, or Adam as tfjs computes it
+ * (β1 0.9, β2 0.999, ε 1e-7, bias-corrected moments), at `rates[t]` in step t.
+ */
+function byHand(start: number[], rates: number[], optimizer: "sgd" | "adam"): number[][] {
+  const theta = start.slice();
+  const m = theta.map(() => 0);
+  const v = theta.map(() => 0);
+  return rates.map((rate, t) => {
+    const gradient = theta.map(() => 0);
+    pixels.forEach((x, i) => {
+      const logit = x.reduce((sum, value, j) => sum + value * theta[j], theta[192]);
+      const error = (1 / (1 + Math.exp(-logit)) - targets[i]) / pixels.length;
+      x.forEach((value, j) => gradient[j] += value * error);
+      gradient[192] += error;
+    });
+    gradient.forEach((g, j) => {
+      if (optimizer === "sgd") {
+        theta[j] -= rate * g;
+        return;
+      }
+      m[j] = 0.9 * m[j] + 0.1 * g;
+      v[j] = 0.999 * v[j] + 0.001 * g * g;
+      const mHat = m[j] / (1 - 0.9 ** (t + 1));
+      const vHat = v[j] / (1 - 0.999 ** (t + 1));
+      theta[j] -= rate * mHat / (Math.sqrt(vHat) + 1e-7);
+    });
+    return theta.slice();
+  });
+}
+
+function assertTrajectory(actual: number[][], expected: number[][], tolerance: number): void {
+  assertEquals(actual.length, expected.length);
+  actual.forEach((weights, epoch) => {
+    const worst = Math.max(...weights.map((w, j) => Math.abs(w - expected[epoch][j])));
+    assert(
+      worst < tolerance,
+      `epoch ${epoch + 1}: a weight is ${worst} off the steps worked by hand`,
+    );
+  });
+}
+
+/** trainModel over 5 epochs of one step each with `callbacks`; the weights after each epoch and the logged rates. */
+async function trainFiveSteps(optimizer: tf.Optimizer, callbacks: TrainingCallback[]) {
+  const model = linearModel();
+  const start = flatWeights(model);
+  const recorder = weightRecorder();
+  const history = await trainModel(
+    model,
+    prepareDataset(images, [trainIndices], { seed: 1, batchSize: 16, shuffle: false }),
+    { epochs: 5, optimizer, callbacks: [recorder, ...callbacks], progress: "none" },
+  );
+  model.dispose();
+  return { start, steps: recorder.epochs, rates: history.map((log) => log.lr), history };
+}
+
+Deno.test("ReduceLROnPlateau in trainModel: after each reduction SGD steps at the new rate", async () => {
+  // The training loss falls every step (gradient descent at a small rate on a convex loss), so
+  // with mode "max" every epoch after the first is a plateau: the rate halves from epoch 3 on.
+  const reducer = new ReduceLROnPlateau({ monitor: "loss", mode: "max", patience: 1, factor: 0.5 });
+  const reduced = await trainFiveSteps(tf.train.sgd(0.05), [reducer]);
+  const losses = reduced.history.map((log) => log.loss);
+  assert(losses.every((loss, i) => i === 0 || loss < losses[i - 1]), `losses ${losses}`);
+  const schedule = [0.05, 0.05, 0.025, 0.0125, 0.00625];
+  assertEquals(reduced.rates, schedule);
+  assertTrajectory(reduced.steps, byHand(reduced.start, schedule, "sgd"), 1e-5);
+  // Mode "min" (the automatic mode for a loss) sees progress every epoch: the rate stays.
+  const steady = await trainFiveSteps(tf.train.sgd(0.05), [
+    new ReduceLROnPlateau({ monitor: "loss", patience: 1, factor: 0.5 }),
+  ]);
+  assertEquals(steady.rates, [0.05, 0.05, 0.05, 0.05, 0.05]);
+  assertTrajectory(steady.steps, byHand(steady.start, steady.rates, "sgd"), 1e-5);
+  // The reduced steps are measurably shorter: the last one at 1/8 of the steady run's rate.
+  const stepLength = (steps: number[][], start: number[], epoch: number) => {
+    const before = epoch === 0 ? start : steps[epoch - 1];
+    return Math.hypot(...steps[epoch].map((w, j) => w - before[j]));
+  };
+  const ratio = stepLength(reduced.steps, reduced.start, 4) /
+    stepLength(steady.steps, steady.start, 4);
+  assert(ratio > 0.08 && ratio < 0.2, `last step length ratio ${ratio}`);
+});
+
+Deno.test("ReduceLROnPlateau(patience 2) with EarlyStopping(patience 5, restoreBestWeights), as notebook 03 runs them", async () => {
+  // The validation set is the training images with every label flipped: the better the model
+  // fits, the worse its validation loss, so epoch 1 stays the best.
+  const validation = {
+    source: { ...images, labels: images.labels.map((label) => 1 - label) },
+    indices: trainIndices,
+  };
+  const model = linearModel();
+  const start = flatWeights(model);
+  const recorder = weightRecorder();
+  const stopper = new EarlyStopping({ patience: 5, restoreBestWeights: true });
+  const history = await trainModel(
+    model,
+    prepareDataset(images, [trainIndices], { seed: 1, batchSize: 16, shuffle: false }),
+    {
+      epochs: 20,
+      optimizer: adam(0.01),
+      validation,
+      callbacks: [recorder, new ReduceLROnPlateau({ patience: 2 }), stopper],
+      progress: "none",
+    },
+  );
+  const valLosses = history.map((log) => log.valLoss!);
+  assert(valLosses.every((loss, i) => i === 0 || loss > valLosses[i - 1]), `${valLosses}`);
+  // Epochs 2 and 3 do not improve: the rate drops tenfold from epoch 4, and again from epoch 6;
+  // epochs 2 to 6 do not improve: training stops after epoch 6.
+  const schedule = [0.01, 0.01, 0.01, 0.001, 0.001, 0.0001];
+  history.forEach((log, i) => assertAlmostEquals(log.lr, schedule[i], 1e-12, `epoch ${i + 1}`));
+  assertEquals([history.length, stopper.bestEpoch, stopper.stoppedEpoch], [6, 1, 6]);
+  // Each epoch's Adam step used the rate in force (worked by hand), and the model ends with the
+  // weights of epoch 1 back.
+  const expected = byHand(start, schedule, "adam");
+  assertTrajectory(recorder.epochs, expected, 1e-4);
+  assertTrajectory([flatWeights(model)], [expected[0]], 1e-6);
+  model.dispose();
+});
+
+Deno.test("setLearningRate changes the step every tfjs optimizer takes next, SGD and momentum included", () => {
+  const optimizers: [string, (rate: number) => tf.Optimizer][] = [
+    ["sgd", (rate) => tf.train.sgd(rate)],
+    ["momentum", (rate) => tf.train.momentum(rate, 0.9)],
+    ["adam", (rate) => tf.train.adam(rate)],
+    ["library adam", (rate) => adam(rate)],
+    ["rmsprop", (rate) => tf.train.rmsprop(rate)],
+    ["adagrad", (rate) => tf.train.adagrad(rate)],
+    ["adadelta", (rate) => tf.train.adadelta(rate)],
+  ];
+  for (const [name, make] of optimizers) {
+    // Two steps on f(x) = x² from x = 1 at rate 0.1, the second one possibly after
+    // setLearningRate(0.01): each of these optimizers scales its step linearly with its rate.
+    const run = (changeRate: boolean) => {
+      const optimizer = make(0.1);
+      const x = tf.variable(tf.scalar(1));
+      const step = () => optimizer.minimize(() => tf.square(x) as tf.Scalar, false, [x]);
+      step();
+      if (changeRate) setLearningRate(optimizer, 0.01);
+      const before = x.dataSync()[0];
+      step();
+      const delta = x.dataSync()[0] - before;
+      optimizer.dispose();
+      x.dispose();
+      return delta;
+    };
+    const steady = run(false);
+    const reduced = run(true);
+    assertAlmostEquals(reduced / steady, 0.1, 1e-3, `${name}: step ratio ${reduced / steady}`);
+  }
 });
