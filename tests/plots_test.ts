@@ -7,6 +7,7 @@ import {
   chartToSvg,
   displayChart,
   displayMetadata,
+  inJupyter,
   jupyterDisplay,
   mimeBundle,
   pngScale,
@@ -315,7 +316,10 @@ Deno.test("chartToPng renders text with the bundled font (not blank)", async () 
       if (png.data[offset] + png.data[offset + 1] + png.data[offset + 2] < 200) dark++;
     }
   }
-  assert.ok(dark > 50 * pngScale ** 2, `the title "Title" left only ${dark} dark pixels: is a font loaded?`);
+  assert.ok(
+    dark > 50 * pngScale ** 2,
+    `the title "Title" left only ${dark} dark pixels: is a font loaded?`,
+  );
 });
 
 Deno.test("Chart refuses markup that is not standalone SVG", () => {
@@ -341,8 +345,34 @@ Deno.test("table shows records as HTML and aligned text", () => {
   assert.throws(() => table([null as unknown as Record<string, unknown>]), /row 0 is null/);
 });
 
-Deno.test("displayChart is a no-op outside the Jupyter kernel", async () => {
-  await displayChart(classCounts({ a: 1 }));
+Deno.test("displayChart sends the chart's mime bundle in the kernel, and nothing outside it", async () => {
+  const chart = classCounts({ a: 1 });
+  const sent: [string, unknown][] = [];
+  const fakeKernel = {
+    broadcast: (type: string, content: unknown) => {
+      sent.push([type, content]);
+      return Promise.resolve();
+    },
+  };
+  const deno = Deno as unknown as { jupyter?: unknown };
+  assert.equal(inJupyter(), false, "these tests run outside the Jupyter kernel");
+  await displayChart(chart);
+  assert.deepEqual(sent, [], "displayChart sent something outside the kernel");
+  deno.jupyter = fakeKernel;
+  try {
+    await displayChart(chart);
+  } finally {
+    deno.jupyter = undefined; // Deno's own getter only throws outside the kernel
+  }
+  assert.equal(inJupyter(), false);
+  assert.deepEqual(sent, [[
+    "display_data",
+    { data: mimeBundle(chart), metadata: displayMetadata(chart), transient: {} },
+  ]]);
+  assert.ok(
+    Object.keys((sent[0][1] as { data: object }).data).includes("image/png"),
+    "no PNG in the bundle",
+  );
 });
 
 Deno.test("intervalLines draws a line and a band per series in each panel", () => {
