@@ -14,8 +14,8 @@ export interface DownloadProgress {
 
 /** Options of `downloadVerified`. */
 export interface DownloadOptions {
-  /** The expected MD5 of the whole file, as 32 hex digits. */
-  md5: string;
+  /** The expected MD5 of the whole file, as 32 hex digits; without it only the length is checked. */
+  md5?: string;
   /** Called after each received chunk. */
   onProgress?: (progress: DownloadProgress) => void;
 }
@@ -50,7 +50,8 @@ async function fetchOk(url: string): Promise<Response> {
 }
 
 /**
- * Downloads `url` to `destination`, checking its MD5. The bytes go to
+ * Downloads `url` to `destination`, checking its MD5 (when given) and its
+ * length (when the server sends one). The bytes go to
  * `destination + ".partial"`, which becomes `destination` only when the whole
  * file arrived with the right checksum; on any failure (network error, short
  * body, checksum mismatch) the partial file is removed and a message says
@@ -61,8 +62,8 @@ export async function downloadVerified(
   destination: string,
   options: DownloadOptions,
 ): Promise<void> {
-  const expectedMd5 = options.md5.toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(expectedMd5)) {
+  const expectedMd5 = options.md5?.toLowerCase();
+  if (expectedMd5 !== undefined && !/^[0-9a-f]{32}$/.test(expectedMd5)) {
     throw new Error(`"${options.md5}" is not an MD5 checksum: give 32 hexadecimal digits.`);
   }
   const partial = `${destination}.partial`;
@@ -103,7 +104,7 @@ export async function downloadVerified(
       );
     }
     const actualMd5 = hash.digest("hex");
-    if (actualMd5 !== expectedMd5) {
+    if (expectedMd5 !== undefined && actualMd5 !== expectedMd5) {
       throw new Error(
         `The file downloaded from ${url} has MD5 ${actualMd5}, not the expected ` +
           `${expectedMd5}: it is corrupt or not the expected file. Nothing was kept; run ` +
