@@ -1,7 +1,8 @@
 /**
  * `deno task html [--out DIR] [NOTEBOOK...]`: writes a static, self-contained HTML reading copy of
  * the executed notebooks (stored outputs included) plus an index page. Defaults: every
- * `notebooks/*.ipynb` of the project, written to `data/site/` (git-ignored).
+ * `notebooks/*.ipynb` of the project, written to `data/site/` (git-ignored). What a page cannot
+ * show faithfully (a formula KaTeX rejects, HTML removed as unsafe) is printed as a warning.
  */
 
 import { isAbsolute, join, relative, resolve } from "node:path";
@@ -69,6 +70,7 @@ async function main(): Promise<void> {
   const notebooks = parsed.notebooks.length > 0 ? parsed.notebooks : await defaultNotebooks();
   const site = await renderSite(notebooks, parsed.outDir);
   for (const path of site.pagePaths) console.log(`wrote ${displayPath(path)}`);
+  for (const warning of site.warnings) console.error(`warning: ${warning}`);
   console.log(`open ${displayPath(site.indexPath)}`);
 }
 

@@ -1,4 +1,4 @@
-/** Text escaping and URL checks shared by every HTML renderer in this folder. */
+/** Text escaping and the URL policy shared by every HTML renderer in this folder. */
 
 const HTML_ESCAPES: Record<string, string> = {
   "&": "&amp;",
@@ -13,18 +13,18 @@ export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (char) => HTML_ESCAPES[char]);
 }
 
-const SAFE_SCHEMES = new Set(["http", "https", "mailto"]);
-const SAFE_IMAGE_DATA_URL = /^data:image\/(png|jpeg|gif|webp|svg\+xml);base64,[A-Za-z0-9+/=\s]*$/i;
+/** URL schemes a link or image in a notebook may use; `attachment:` is resolved to a data URL. */
+export const SAFE_SCHEMES = ["http", "https", "mailto", "attachment"];
+const SAFE_IMAGE_DATA_URL = /^data:image\/(png|jpeg|gif|webp);base64,/i;
 
 /**
- * Returns `url` when it is safe as a link or image target (http, https, mailto, a relative path or
- * an in-page anchor; for images also a base64 data URL), otherwise "#", so a `javascript:` link
- * written in a markdown cell cannot run code in the reader's browser.
+ * True when `url` is safe as a link or image target: one of {@link SAFE_SCHEMES}, a relative path
+ * or an in-page anchor, or a base64 raster-image data URL. A `javascript:` link written in a
+ * markdown cell fails, so it cannot run code in the reader's browser.
  */
-export function safeUrl(url: string, kind: "link" | "image"): string {
+export function isSafeUrl(url: string): boolean {
   const trimmed = url.trim();
   const scheme = /^([a-z][a-z0-9+.-]*):/i.exec(trimmed)?.[1]?.toLowerCase();
-  if (scheme === undefined || SAFE_SCHEMES.has(scheme)) return trimmed;
-  if (kind === "image" && SAFE_IMAGE_DATA_URL.test(trimmed)) return trimmed;
-  return "#";
+  return scheme === undefined || SAFE_SCHEMES.includes(scheme) ||
+    SAFE_IMAGE_DATA_URL.test(trimmed);
 }

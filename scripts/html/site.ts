@@ -11,6 +11,8 @@ export interface RenderedSite {
   indexPath: string;
   /** One path per notebook page, in the order of the notebooks given. */
   pagePaths: string[];
+  /** What could not be shown faithfully, one line each, starting with the notebook's file name. */
+  warnings: string[];
 }
 
 /**
@@ -38,15 +40,15 @@ export async function renderSite(notebookPaths: string[], outDir: string): Promi
   await Deno.mkdir(outDir, { recursive: true });
   const entries: IndexEntry[] = [];
   const pagePaths: string[] = [];
+  const warnings: string[] = [];
   for (const [pageName, path] of pageNames) {
     const notebook = parseNotebook(await readNotebookText(path), path);
     const sourceName = basename(path);
     const pagePath = join(outDir, pageName);
-    await Deno.writeTextFile(
-      pagePath,
-      renderNotebookPage(notebook, { sourceName, indexHref: "index.html" }),
-    );
+    const page = renderNotebookPage(notebook, { sourceName, indexHref: "index.html" });
+    await Deno.writeTextFile(pagePath, page.html);
     pagePaths.push(pagePath);
+    warnings.push(...page.warnings.map((warning) => `${sourceName}, ${warning}`));
     entries.push({
       title: firstHeading(notebook) ?? sourceName.replace(/\.ipynb$/, ""),
       href: pageName,
@@ -55,7 +57,7 @@ export async function renderSite(notebookPaths: string[], outDir: string): Promi
   }
   const indexPath = join(outDir, "index.html");
   await Deno.writeTextFile(indexPath, renderIndexPage(entries));
-  return { indexPath, pagePaths };
+  return { indexPath, pagePaths, warnings };
 }
 
 async function readNotebookText(path: string): Promise<string> {

@@ -1,4 +1,10 @@
-/** The CSS inlined into every rendered page, so pages work offline and need no other file. */
+/**
+ * The CSS inlined into rendered pages, so pages work offline and need no other file: the page's
+ * own layout, highlight.js's GitHub theme for code, and (on pages with math) KaTeX's stylesheet
+ * with its fonts as data URLs.
+ */
+
+/** The page layout and typography, shared by notebook pages and the index page. */
 export const PAGE_CSS = `
 :root {
   --text: #1f2328; --muted: #59636e; --border: #d1d9e0; --code-bg: #f6f8fa;
@@ -39,6 +45,8 @@ th, td { border: 1px solid var(--border); padding: 5px 12px; }
 th { background: var(--code-bg); }
 tr:nth-child(even) td { background: #fafbfc; }
 img, svg { max-width: 100%; height: auto; }
+.katex-display { overflow-x: auto; overflow-y: hidden; }
+code.katex-error { color: var(--error); }
 hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 .cell { margin: 14px 0; }
 .cell.markdown { padding-left: 88px; }
@@ -61,19 +69,6 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
 .error-summary { font: bold 14px/1.4 system-ui, sans-serif; color: var(--error); padding: 8px 14px 0; }
 .error .traceback { padding-bottom: 10px; }
 .unknown { color: var(--muted); font-style: italic; }
-.tok-keyword { color: #cf222e; } .tok-string { color: #0a3069; } .tok-number { color: #0550ae; }
-.tok-comment { color: #6e7781; font-style: italic; }
-.ansi-bold { font-weight: bold; } .ansi-italic { font-style: italic; }
-.ansi-underline { text-decoration: underline; }
-.ansi-fg-black { color: #24292f; } .ansi-fg-red { color: #cf222e; } .ansi-fg-green { color: #116329; }
-.ansi-fg-yellow { color: #9a6700; } .ansi-fg-blue { color: #0550ae; }
-.ansi-fg-magenta { color: #8250df; } .ansi-fg-cyan { color: #1b7c83; } .ansi-fg-white { color: #6e7781; }
-.ansi-fg-bright-black { color: #57606a; } .ansi-fg-bright-red { color: #a40e26; }
-.ansi-fg-bright-green { color: #1a7f37; } .ansi-fg-bright-yellow { color: #633c01; }
-.ansi-fg-bright-blue { color: #218bff; } .ansi-fg-bright-magenta { color: #a475f9; }
-.ansi-fg-bright-cyan { color: #3192aa; } .ansi-fg-bright-white { color: #8c959f; }
-.ansi-bg-red { background: #ffebe9; } .ansi-bg-green { background: #dafbe1; }
-.ansi-bg-yellow { background: #fff8c5; } .ansi-bg-blue { background: #ddf4ff; }
 .notebook-list { list-style: none; padding: 0; }
 .notebook-list li { padding: 14px 0; border-bottom: 1px solid var(--border); }
 .notebook-list a { font: 600 1.15em/1.3 system-ui, sans-serif; }
@@ -89,3 +84,47 @@ hr { border: 0; border-top: 1px solid var(--border); margin: 2em 0; }
   pre { white-space: pre-wrap; }
 }
 `;
+
+/** A file of an npm package in the import map (e.g. "katex/dist/katex.min.css"), read as bytes. */
+function packageFile(specifier: string): Uint8Array {
+  const url = import.meta.resolve(specifier);
+  if (!url.startsWith("file:")) {
+    throw new Error(
+      `${specifier} resolves to ${url}, not a file: run \`deno install\` in the project ` +
+        '(deno.json sets "nodeModulesDir": "auto") and try again.',
+    );
+  }
+  return Deno.readFileSync(new URL(url));
+}
+
+/** highlight.js's GitHub theme: colours for the `hljs-*` token classes in code. */
+export const CODE_CSS = new TextDecoder().decode(
+  packageFile("highlight.js/styles/github.min.css"),
+);
+
+let mathCss: string | undefined;
+
+/**
+ * KaTeX's stylesheet with each font as a woff2 data URL, so typeset math renders offline from a
+ * single page (about 350 kB; only pages with math carry it).
+ */
+export function katexCss(): string {
+  if (mathCss !== undefined) return mathCss;
+  const css = new TextDecoder().decode(packageFile("katex/dist/katex.min.css"));
+  const withFonts = css.replace(
+    /src:url\((fonts\/[\w-]+\.woff2)\) format\("woff2"\)[^;}]*/g,
+    (_, path: string) => {
+      const base64 = btoa(
+        Array.from(packageFile(`katex/dist/${path}`), (byte) => String.fromCharCode(byte)).join(""),
+      );
+      return `src:url(data:font/woff2;base64,${base64}) format("woff2")`;
+    },
+  );
+  if (withFonts.includes("url(fonts/")) {
+    throw new Error(
+      "KaTeX's stylesheet names a font that is not a woff2 file next to it; the katex package's " +
+        "layout changed: pin the version in deno.json that scripts/html/styles.ts was written for.",
+    );
+  }
+  return mathCss = withFonts;
+}
