@@ -4,6 +4,8 @@ import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
 import { join } from "node:path";
 import { DOMParser } from "linkedom";
+import { displayMetadata, mimeBundle } from "../lib/display.ts";
+import { lossCurve } from "../lib/plots/loss_curve.ts";
 import { PNG } from "pngjs";
 import { markdownRenderer } from "../scripts/html/markdown.ts";
 import { joinText, type Notebook, parseNotebook } from "../scripts/html/notebook.ts";
@@ -661,6 +663,56 @@ Deno.test({
       const blank = page.html.replace(/<img class="output-image"[^>]*>/, "");
       await Deno.writeTextFile(pagePath, blank);
       assert.ok(colouredPixels(await screenshot(pagePath, dir)).count < 500);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "Chromium draws a chart as the library displays it (SVG + 2x PNG), and its PNG alone",
+  ignore: !hasChromium,
+  async fn() {
+    const chart = lossCurve(
+      [0.7, 0.6, 0.55, 0.5].map((loss, i) => ({
+        epoch: i + 1,
+        loss,
+        valLoss: loss + 0.05,
+        lr: 1e-3,
+        seconds: 1,
+      })),
+    );
+    const bundle = mimeBundle(chart);
+    const { "image/svg+xml": _svg, ...pngOnly } = bundle;
+    const dir = await Deno.makeTempDir({ prefix: "render_html_library_" });
+    try {
+      const drawn = [];
+      for (const data of [bundle, pngOnly]) {
+        const output = { output_type: "display_data", data, metadata: displayMetadata(chart) };
+        const notebook = parseNotebook(
+          JSON.stringify({
+            nbformat: 4,
+            metadata: {},
+            cells: [{ cell_type: "code", source: "", execution_count: 1, outputs: [output] }],
+          }),
+          "chart.ipynb",
+        );
+        const page = renderNotebookPage(notebook, { sourceName: "chart.ipynb" });
+        assert.deepEqual(page.warnings, []);
+        const kind = data === bundle ? "svg\\+xml" : "png";
+        assert.match(page.html, new RegExp(`<img class="output-image" src="data:image/${kind};`));
+        const pagePath = join(dir, "chart.html");
+        await Deno.writeTextFile(pagePath, page.html);
+        drawn.push(colouredPixels(await screenshot(pagePath, dir)));
+      }
+      const [svg, png] = drawn;
+      assert.ok(svg.count > 500 && svg.width > 300, `SVG chart ${JSON.stringify(svg)}`);
+      assert.ok(png.count > 500, `PNG chart ${JSON.stringify(png)}`);
+      assert.ok(
+        Math.abs(svg.width - png.width) <= 4 && Math.abs(svg.height - png.height) <= 4,
+        `the 2x PNG is not drawn at the chart's size: SVG ${JSON.stringify(svg)}, ` +
+          `PNG ${JSON.stringify(png)}`,
+      );
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
