@@ -1,0 +1,161 @@
+import * as tf from "@tensorflow/tfjs";
+import { join } from "node:path";
+import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
+import { selectEngine } from "../../lib/engine.ts";
+import { loadPretrainedModel } from "../../lib/pretrained/load_pretrained.ts";
+import { checkModelFolder, modelFolder } from "../../lib/pretrained/model_folder.ts";
+
+await selectEngine({ backend: "wasm", log: () => {} });
+
+/** A small conv net with seeded weights, saved in shards of 1 KB so the manifest lists several. */
+async function savedModel(): Promise<{ model: tf.LayersModel; folder: string }> {
+  const model = tf.sequential({
+    name: "tiny_base",
+    layers: [
+      tf.layers.conv2d({
+        inputShape: [8, 8, 3],
+        filters: 4,
+        kernelSize: 3,
+        activation: "relu",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 1 }),
+        name: "conv",
+      }),
+      tf.layers.flatten({ name: "flatten" }),
+      tf.layers.dense({
+        units: 3,
+        activation: "softmax",
+        kernelInitializer: tf.initializers.glorotUniform({ seed: 2 }),
+        name: "classes",
+      }),
+    ],
+  });
+  const folder = await Deno.makeTempDir({ prefix: "pretrained_test_" });
+  await model.save(modelFolder(folder, { shardBytes: 1024 }));
+  return { model, folder };
+}
+
+async function weightValues(model: tf.LayersModel): Promise<number[][]> {
+  return await Promise.all(model.getWeights().map(async (w) => Array.from(await w.data())));
+}
+
+/** Serves the files of `folder` on localhost, counting requests; `alter` may change a file's bytes. */
+function serveFolder(
+  folder: string,
+  alter: (name: string, bytes: Uint8Array<ArrayBuffer>) => Uint8Array<ArrayBuffer> = (_, bytes) =>
+    bytes,
+) {
+  const counter = { requests: 0 };
+  const server = Deno.serve(
+    { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+    async (request) => {
+      counter.requests++;
+      const name = new URL(request.url).pathname.replace(/^\/model\//, "");
+      try {
+        return new Response(alter(name, await Deno.readFile(join(folder, name))).slice());
+      } catch {
+        return new Response("not found", { status: 404 });
+      }
+    },
+  );
+  return { server, counter, url: `http://127.0.0.1:${server.addr.port}/model/` };
+}
+
+async function entries(folder: string): Promise<string[]> {
+  try {
+    return (await Array.fromAsync(Deno.readDir(folder))).map((entry) => entry.name);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return [];
+    throw error;
+  }
+}
+
+Deno.test("a model saved to a folder loads back from the folder with the same weights", async () => {
+  const { model, folder } = await savedModel();
+  const json = await checkModelFolder(folder);
+  assert(json.weightsManifest[0].paths.length > 1, "1 KB shards should give several files");
+  const loaded = await loadPretrainedModel(folder);
+  assertEquals(loaded.layers.map((layer) => layer.name), ["conv", "flatten", "classes"]);
+  assertEquals(await weightValues(loaded), await weightValues(model));
+  const viaJsonPath = await loadPretrainedModel(join(folder, "model.json"));
+  assertEquals(await weightValues(viaJsonPath), await weightValues(model));
+});
+
+Deno.test("a folder with a truncated or missing shard is refused, naming the file", async () => {
+  const { folder } = await savedModel();
+  const json = await checkModelFolder(folder);
+  const [first, second] = json.weightsManifest[0].paths;
+  const bytes = await Deno.readFile(join(folder, first));
+  await Deno.writeFile(join(folder, first), bytes.subarray(0, bytes.length - 4));
+  await assertRejectsWith(() => loadPretrainedModel(folder), first, "truncated");
+  await Deno.writeFile(join(folder, first), bytes);
+  await Deno.remove(join(folder, second));
+  await assertRejectsWith(() => loadPretrainedModel(folder), second, "missing");
+});
+
+Deno.test("a URL is downloaded once into the cache, then loaded from disk", async () => {
+  const { model, folder } = await savedModel();
+  const { server, counter, url } = serveFolder(folder);
+  const cacheDir = await Deno.makeTempDir({ prefix: "pretrained_cache_" });
+  try {
+    const first = await loadPretrainedModel(url, { cacheDir, progress: false });
+    assertEquals(await weightValues(first), await weightValues(model));
+    const shardCount = (await checkModelFolder(folder)).weightsManifest[0].paths.length;
+    assertEquals(counter.requests, 1 + shardCount);
+    const second = await loadPretrainedModel(`${url}model.json`, { cacheDir, progress: false });
+    assertEquals(counter.requests, 1 + shardCount, "the second load must not fetch anything");
+    assertEquals(await weightValues(second), await weightValues(model));
+    const cached = await entries(cacheDir);
+    assertEquals(cached.length, 1);
+    assert(cached[0].startsWith("model-"), `cache entry ${cached[0]} is named after the folder`);
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("a truncated shard over HTTP is rejected and nothing is cached", async () => {
+  const { folder } = await savedModel();
+  const { server, url } = serveFolder(
+    folder,
+    (name, bytes) =>
+      name.endsWith(".bin") && name.startsWith("group1-shard2") ? bytes.subarray(0, 100) : bytes,
+  );
+  const cacheDir = await Deno.makeTempDir({ prefix: "pretrained_cache_" });
+  try {
+    await assertRejectsWith(
+      () => loadPretrainedModel(url, { cacheDir, progress: false }),
+      url,
+      "incomplete",
+      "group1-shard2",
+    );
+    assertEquals(await entries(cacheDir), [], "no entry and no partial folder may remain");
+  } finally {
+    await server.shutdown();
+  }
+});
+
+Deno.test("an unreachable URL gives an error naming it and how to load a local copy", async () => {
+  const { server } = serveFolder(await Deno.makeTempDir());
+  const url = `http://127.0.0.1:${server.addr.port}/xception/`;
+  await server.shutdown(); // nothing listens on the port now: connection refused
+  const cacheDir = await Deno.makeTempDir({ prefix: "pretrained_cache_" });
+  await assertRejectsWith(
+    () => loadPretrainedModel(url, { cacheDir, progress: false }),
+    `${url}model.json`,
+    "Without internet",
+    'loadPretrainedModel("path/to/model_folder")',
+  );
+  assertEquals(await entries(cacheDir), []);
+});
+
+Deno.test("a graph model's model.json is refused with a message saying so", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "graph_model_" });
+  await Deno.writeTextFile(
+    join(folder, "model.json"),
+    JSON.stringify({
+      format: "graph-model",
+      modelTopology: { node: [{ name: "x", op: "Placeholder" }] },
+      weightsManifest: [{ paths: [], weights: [] }],
+    }),
+  );
+  await assertRejectsWith(() => loadPretrainedModel(folder), "graph model", "layers models");
+});
