@@ -7,6 +7,7 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { join } from "node:path";
+import { writeAtomically } from "./atomic_write.ts";
 
 /** The file that holds a model's topology and weight manifest. */
 export const MODEL_JSON = "model.json";
@@ -147,18 +148,6 @@ export async function checkModelFolder(folder: string): Promise<tf.io.ModelJSON>
     }
   }
   return json;
-}
-
-/** Writes `data` to `path` through a temporary file renamed into place, so the file is whole or absent. */
-async function writeAtomically(path: string, data: Uint8Array): Promise<void> {
-  const temporary = `${path}.partial-${crypto.randomUUID()}`;
-  try {
-    await Deno.writeFile(temporary, data);
-    await Deno.rename(temporary, path);
-  } catch (error) {
-    await Deno.remove(temporary).catch(() => {});
-    throw error;
-  }
 }
 
 /** The model's weights as one buffer, whether tfjs hands them over whole or in pieces. */
