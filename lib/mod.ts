@@ -73,3 +73,27 @@ export * from "./plots/interval_lines.ts";
 export * from "./run_intervals.ts";
 export * from "./imbalance_study.ts";
 export * from "./grid_scores.ts";
+
+// Pretrained models: loading, a frozen base with a new head, features computed once.
+export {
+  type CachedFeatures,
+  cachedFeatures,
+  type FeatureCacheOptions,
+  imageSetIdentity,
+  modelIdentity,
+} from "./pretrained/feature_cache.ts";
+export {
+  defaultCutLayer,
+  featureExtractor,
+  type FeatureExtractorOptions,
+  type FrozenBaseModel,
+  type FrozenBaseOptions,
+  frozenBaseWithHead,
+} from "./pretrained/frozen_base.ts";
+export { buildHead, type HeadOptions } from "./pretrained/head.ts";
+export { loadPretrainedModel, type LoadPretrainedOptions } from "./pretrained/load_pretrained.ts";
+export {
+  checkModelFolder,
+  modelFolder,
+  type ModelFolderOptions,
+} from "./pretrained/model_folder.ts";
