@@ -112,6 +112,25 @@ Deno.test("a URL is downloaded once into the cache, then loaded from disk", asyn
   }
 });
 
+Deno.test("a cache entry damaged after the download is fetched again", async () => {
+  const { model, folder } = await savedModel();
+  const { server, counter, url } = serveFolder(folder);
+  const cacheDir = await Deno.makeTempDir({ prefix: "pretrained_cache_" });
+  try {
+    await loadPretrainedModel(url, { cacheDir, progress: false });
+    const fetched = counter.requests;
+    const [entry] = await entries(cacheDir);
+    const [firstShard] = (await checkModelFolder(join(cacheDir, entry))).weightsManifest[0].paths;
+    const shard = join(cacheDir, entry, firstShard);
+    await Deno.writeFile(shard, (await Deno.readFile(shard)).subarray(0, 10));
+    const again = await loadPretrainedModel(url, { cacheDir, progress: false });
+    assertEquals(counter.requests, 2 * fetched, "every file is fetched again");
+    assertEquals(await weightValues(again), await weightValues(model));
+  } finally {
+    await server.shutdown();
+  }
+});
+
 Deno.test("a truncated shard over HTTP is rejected and nothing is cached", async () => {
   const { folder } = await savedModel();
   const { server, url } = serveFolder(
