@@ -36,11 +36,15 @@ export async function main(args: string[]): Promise<number> {
     console.error(`error: ${(error as Error).message}`);
     return 2;
   }
-  // Ctrl-C, a closed terminal or a `kill` stop the current cell, write its outputs so far and
-  // stop the kernel, instead of leaving a half-run notebook and an orphaned kernel behind.
+  // Ctrl-C, a closed terminal or a `kill` stop the current cell, write its outputs so far into the
+  // runs copy and stop the kernel, instead of leaving an orphaned kernel behind; the stored
+  // notebook stays as it was.
   const interruption = new AbortController();
   const onInterrupt = () => {
-    console.error("\nInterrupted: stopping the current cell and writing its outputs so far.");
+    console.error(
+      "\nInterrupted: stopping the current cell and writing its outputs so far into the runs " +
+        "copy (the stored notebook is left as it was).",
+    );
     interruption.abort();
     for (const signal of STOP_SIGNALS) Deno.removeSignalListener(signal, onInterrupt);
   };

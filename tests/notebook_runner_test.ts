@@ -16,10 +16,24 @@ import {
   serializeNotebook,
   splitLinesLikePython,
 } from "../scripts/notebook_runner/notebook_format.ts";
+import {
+  type NotebookRunResult,
+  replacesStoredNotebook,
+  runsCopyPath,
+  runsFullProfile,
+} from "../scripts/notebook_runner/run_notebook.ts";
 import type { JupyterMessage } from "../scripts/notebook_runner/wire_protocol.ts";
 import { runNotebookInChild } from "./child/run_notebook_child.ts";
 
 const RUNNER_SCRIPT = new URL("../scripts/run_notebooks.ts", import.meta.url).pathname;
+
+/** The kernel's environment for a run in the full profile, whatever this process's PROFILE is. */
+const FULL = { PROFILE: "full" };
+
+/** Asserts that the stored notebook at `path` still holds exactly `bytes`. */
+async function assertUnchanged(path: string, bytes: Uint8Array, why: string): Promise<void> {
+  assert.deepEqual(await Deno.readFile(path), bytes, `${why}: the stored notebook changed`);
+}
 
 /** Writes a notebook of code cells (and one markdown cell first) into `directory`. */
 async function writeNotebook(directory: string, name: string, sources: string[]): Promise<string> {
@@ -241,9 +255,12 @@ Deno.test("late outputs: all 100 outputs of a 30-cell notebook arrive, in order"
     });
     assert.equal(expected.flat().length, 100);
     const path = await writeNotebook(directory, "late.ipynb", sources);
-    const result = await runNotebookInChild(path);
+    const result = await runNotebookInChild(path, { env: FULL });
     assert.equal(result.ok, true, result.failures.map(formatFailureReport).join("\n"));
     assert.equal(result.executedCellCount, 30);
+    // A full-profile run without errors replaces the stored notebook and keeps no runs copy.
+    assert.equal(result.outputPath, path);
+    await assert.rejects(Deno.stat(runsCopyPath(path)), Deno.errors.NotFound);
     const written = await readNotebook(path);
     const cells = codeCells(written.cells);
     assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), expected);
@@ -264,24 +281,35 @@ Deno.test("a thrown error stops the notebook, keeps earlier outputs and exits no
       'const n = 42;\nthrow new RangeError("bad value " + n);',
       'console.log("after");',
     ]);
-    const original = await Deno.readTextFile(path);
-    const outputDirectory = join(directory, "executed");
-    const command = await new Deno.Command(Deno.execPath(), {
-      args: ["run", "--allow-all", RUNNER_SCRIPT, "--output", outputDirectory, path],
-      env: { NO_COLOR: "1" },
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
-    const stdout = new TextDecoder().decode(command.stdout);
-    const stderr = new TextDecoder().decode(command.stderr);
-    assert.equal(command.code, 1, stderr);
-    assert.match(stderr, new RegExp(`${path}: code cell 2 of 3 \\(id \\w+\\) failed`));
-    assert.match(stderr, /RangeError: bad value 42/);
-    assert.match(stderr, /at <anonymous>/, "the report must show the traceback");
-    assert.match(stderr, /throw new RangeError\("bad value " \+ n\);/);
-    assert.match(stdout, /throws\.ipynb\s+2\/3\s+\S+\s+FAILED \(error in cell 2\)/);
-    assert.equal(await Deno.readTextFile(path), original, "--output must leave the input alone");
-    const cells = codeCells((await readNotebook(join(outputDirectory, "throws.ipynb"))).cells);
+    const original = await Deno.readFile(path);
+    const runsCopy = runsCopyPath(path);
+    const runCli = async (...args: string[]) => {
+      const command = await new Deno.Command(Deno.execPath(), {
+        args: ["run", "--allow-all", RUNNER_SCRIPT, ...args, path],
+        env: { NO_COLOR: "1", ...FULL },
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const decoder = new TextDecoder();
+      return {
+        code: command.code,
+        stdout: decoder.decode(command.stdout),
+        stderr: decoder.decode(command.stderr),
+      };
+    };
+    const failed = await runCli();
+    assert.equal(failed.code, 1, failed.stderr);
+    assert.match(failed.stderr, new RegExp(`${path}: code cell 2 of 3 \\(id \\w+\\) failed`));
+    assert.match(failed.stderr, /RangeError: bad value 42/);
+    assert.match(failed.stderr, /at <anonymous>/, "the report must show the traceback");
+    assert.match(failed.stderr, /throw new RangeError\("bad value " \+ n\);/);
+    assert.match(
+      failed.stdout,
+      /throws\.ipynb\s+2\/3\s+\S+\s+FAILED \(error in cell 2\)\s+\S*runs\/throws\.ipynb/,
+      "the summary must name the runs copy",
+    );
+    await assertUnchanged(path, original, "a failing cell");
+    const cells = codeCells((await readNotebook(runsCopy)).cells);
     assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
       ["stream:before"],
       ["error:RangeError"],
@@ -289,10 +317,19 @@ Deno.test("a thrown error stops the notebook, keeps earlier outputs and exits no
     ]);
     assert.equal(cells[2].execution_count, null);
 
-    const allowed = await runNotebookInChild(path, { allowErrors: true });
+    const outputDirectory = join(directory, "executed");
+    const toOutput = await runCli("--output", outputDirectory);
+    assert.equal(toOutput.code, 1, toOutput.stderr);
+    await assertUnchanged(path, original, "--output");
+    const executed = codeCells((await readNotebook(join(outputDirectory, "throws.ipynb"))).cells);
+    assert.deepEqual(executed[1].outputs.map(describeOutput), ["error:RangeError"]);
+
+    const allowed = await runNotebookInChild(path, { allowErrors: true, env: FULL });
     assert.equal(allowed.ok, true);
     assert.equal(allowed.failures.length, 1);
-    const rerun = codeCells((await readNotebook(path)).cells);
+    assert.equal(allowed.outputPath, runsCopy);
+    await assertUnchanged(path, original, "--allow-errors with an error");
+    const rerun = codeCells((await readNotebook(runsCopy)).cells);
     assert.deepEqual(rerun[2].outputs.map(describeOutput), ["stream:after"]);
   });
 });
@@ -303,20 +340,20 @@ Deno.test("a syntax error is reported with deno check's message, not 'Execution 
       "const ok = 1;",
       "const a = 1;\nlet x: number = ;",
     ]);
-    const result = await runNotebookInChild(path);
+    const result = await runNotebookInChild(path, { env: FULL });
     assert.equal(result.ok, false);
     const report = formatFailureReport(result.failures[0]);
     assert.match(report, /code cell 2 of 2/);
     assert.match(report, /Expression expected/);
     assert.match(report, /cell line 2, column 17/);
     assert.doesNotMatch(report, /\.run_notebooks_check_/, "temp file names must be mapped");
-    const cells = codeCells((await readNotebook(path)).cells);
+    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
     const error = cells[1].outputs[0];
     assert.ok(
       error.output_type === "error" && error.traceback.join("\n").includes("Expression expected"),
     );
-    const leftovers = [...Deno.readDirSync(directory)].map((entry) => entry.name);
-    assert.deepEqual(leftovers, ["syntax.ipynb"], "no temp files may stay behind");
+    const leftovers = [...Deno.readDirSync(directory)].map((entry) => entry.name).sort();
+    assert.deepEqual(leftovers, ["runs", "syntax.ipynb"], "no temp files may stay behind");
   });
 });
 
@@ -349,14 +386,16 @@ Deno.test("a cell that runs past --timeout is stopped and reported; outputs are 
       'console.log("sleeping");\nawait new Promise((resolve) => setTimeout(resolve, 60_000));',
       'console.log("never");',
     ]);
+    const original = await Deno.readFile(path);
     const started = performance.now();
-    const result = await runNotebookInChild(path, { timeoutSeconds: 1 });
+    const result = await runNotebookInChild(path, { timeoutSeconds: 1, env: FULL });
     assert.ok(performance.now() - started < 20_000, "the timeout must cut the 60 s cell short");
     assert.equal(result.failures[0].kind, "timeout");
     const report = formatFailureReport(result.failures[0]);
     assert.match(report, /code cell 2 of 3 \(id \w+\) timed out/);
     assert.match(report, /CellTimeoutError: the cell did not finish within 1 s/);
-    const cells = codeCells((await readNotebook(path)).cells);
+    await assertUnchanged(path, original, "a timeout");
+    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
     assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
       ["stream:first"],
       ["stream:sleeping", "error:CellTimeoutError"],
@@ -372,17 +411,142 @@ Deno.test("a kernel that dies is reported with its exit code; outputs are kept",
       "Deno.exit(3);",
       'console.log("never");',
     ]);
-    const result = await runNotebookInChild(path);
+    const original = await Deno.readFile(path);
+    const result = await runNotebookInChild(path, { env: FULL });
     assert.equal(result.failures[0].kind, "kernel-died");
     const report = formatFailureReport(result.failures[0]);
     assert.match(report, /code cell 2 of 3 \(id \w+\) killed the kernel/);
     assert.match(report, /DeadKernelError: the kernel process exited \(exit code 3\)/);
     assert.match(report, /Deno\.exit\(3\);/);
-    const cells = codeCells((await readNotebook(path)).cells);
+    assert.equal(result.outputPath, runsCopyPath(path));
+    await assertUnchanged(path, original, "a dead kernel");
+    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
     assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
       ["stream:alive"],
       ["error:DeadKernelError"],
       [],
     ]);
   });
+});
+
+Deno.test("a kernel killed from outside leaves the stored notebook as it was", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "killed.ipynb", [
+      'console.log("alive");',
+      'Deno.kill(Deno.pid, "SIGKILL");',
+    ]);
+    const original = await Deno.readFile(path);
+    const result = await runNotebookInChild(path, { env: FULL });
+    assert.equal(result.failures[0].kind, "kernel-died");
+    assert.match(formatFailureReport(result.failures[0]), /killed by SIGKILL/);
+    await assertUnchanged(path, original, "a killed kernel");
+    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
+    assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
+      ["stream:alive"],
+      ["error:DeadKernelError"],
+    ]);
+  });
+});
+
+Deno.test("a run in another profile succeeds into the runs copy; the stored notebook stays", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "quick.ipynb", [
+      'console.log(Deno.env.get("PROFILE"));',
+    ]);
+    const original = await Deno.readFile(path);
+    const result = await runNotebookInChild(path, { env: { PROFILE: "quick" } });
+    assert.equal(result.ok, true, result.failures.map(formatFailureReport).join("\n"));
+    assert.equal(result.outputPath, runsCopyPath(path));
+    await assertUnchanged(path, original, "PROFILE=quick");
+    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
+    assert.deepEqual(cells[0].outputs.map(describeOutput), ["stream:quick"]);
+  });
+});
+
+Deno.test("Ctrl-C stops the run, keeps the outputs so far in the runs copy, not the notebook", async () => {
+  await withTempDir(async (directory) => {
+    const path = await writeNotebook(directory, "interrupted.ipynb", [
+      'console.log("first");',
+      "await new Promise((resolve) => setTimeout(resolve, 60_000));",
+      'console.log("never");',
+    ]);
+    const original = await Deno.readFile(path);
+    const started = performance.now();
+    const child = new Deno.Command(Deno.execPath(), {
+      args: ["run", "--allow-all", RUNNER_SCRIPT, path],
+      env: { NO_COLOR: "1", ...FULL },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const stdout = new Response(child.stdout).text();
+    // Not a terminal, so the status line prints one line per finished cell: once cell 1 is done,
+    // cell 2 (60 s of sleep) is being sent. (Ctrl-C at that moment once crashed the runner while
+    // it closed its ZeroMQ sockets, exit code 139.)
+    let stderr = "";
+    let interrupted = false;
+    for await (const chunk of child.stderr.pipeThrough(new TextDecoderStream())) {
+      stderr += chunk;
+      if (!interrupted && /cell 1 of 3 .* done in/.test(stderr)) {
+        child.kill("SIGINT");
+        interrupted = true;
+      }
+    }
+    const status = await child.status;
+    assert.ok(interrupted, `cell 1 never finished:\n${stderr}`);
+    assert.ok(performance.now() - started < 30_000, "Ctrl-C must cut the 60 s cell short");
+    assert.equal(status.code, 1, stderr);
+    assert.match(stderr, /Interrupted: stopping the current cell/);
+    assert.match(
+      await stdout,
+      /interrupted\.ipynb\s+2\/3\s+\S+\s+FAILED \(interrupted in cell 2\)\s+\S*runs\/interrupted\.ipynb/,
+    );
+    await assertUnchanged(path, original, "Ctrl-C");
+    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
+    assert.deepEqual(cells.map((cell) => cell.outputs.map(describeOutput)), [
+      ["stream:first"],
+      ["error:KeyboardInterrupt"],
+      [],
+    ]);
+  });
+});
+
+Deno.test("only an error-free full-profile run without --output may replace the notebook", () => {
+  const result = (ok: boolean, errors: number): NotebookRunResult => ({
+    notebookPath: "n.ipynb",
+    codeCellCount: 2,
+    executedCellCount: 2,
+    wallSeconds: 1,
+    failures: Array.from({ length: errors }, () => ({
+      kind: "error" as const,
+      notebookPath: "n.ipynb",
+      codeCellNumber: 1,
+      codeCellCount: 2,
+      errorName: "Error",
+      errorMessage: "x",
+      traceback: [],
+      source: "",
+    })),
+    ok,
+  });
+  const full = { env: { PROFILE: "full" } };
+  assert.equal(replacesStoredNotebook(result(true, 0), full), true);
+  assert.equal(replacesStoredNotebook(result(false, 1), full), false);
+  assert.equal(replacesStoredNotebook(result(true, 1), { ...full, allowErrors: true }), false);
+  assert.equal(replacesStoredNotebook(result(true, 0), { env: { PROFILE: "quick" } }), false);
+  assert.equal(replacesStoredNotebook(result(true, 0), { ...full, outputPath: "o.ipynb" }), false);
+  const saved = Deno.env.get("PROFILE");
+  try {
+    Deno.env.delete("PROFILE");
+    assert.equal(runsFullProfile(), true, "PROFILE unset is the full profile");
+    Deno.env.set("PROFILE", "quick");
+    assert.equal(runsFullProfile(), false);
+    assert.equal(runsFullProfile({ PROFILE: "full" }), true, "the kernel's own setting wins");
+  } finally {
+    if (saved === undefined) Deno.env.delete("PROFILE");
+    else Deno.env.set("PROFILE", saved);
+  }
+  assert.equal(
+    runsCopyPath("notebooks/01-setup.ipynb"),
+    join("notebooks", "runs", "01-setup.ipynb"),
+  );
 });

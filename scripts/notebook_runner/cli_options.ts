@@ -8,6 +8,7 @@ import {
   DEFAULT_CELL_TIMEOUT_SECONDS,
   DEFAULT_QUIET_PERIOD_MS,
   DEFAULT_STARTUP_TIMEOUT_SECONDS,
+  RUNS_FOLDER,
 } from "./run_notebook.ts";
 
 /** The parsed command line. */
@@ -15,7 +16,7 @@ export interface CliOptions {
   help: boolean;
   /** The PATH arguments, as given (see `resolveNotebookPaths`). */
   paths: string[];
-  /** Folder for executed copies; undefined: write in place. */
+  /** Folder for executed copies; undefined: the runs folder, then in place after a full run. */
   outputDirectory?: string;
   timeoutSeconds: number;
   quietPeriodMs: number;
@@ -36,16 +37,22 @@ Without PATH: every ${DEFAULT_NOTEBOOK_FOLDER}/*.ipynb, sorted by name.
 
 Each notebook gets its own kernel (deno jupyter --kernel), started in the
 notebook's folder with this environment (PROFILE, CATS_DOGS_DIR, TFJS_BACKEND
-pass through). Code cells run in order; the notebook is written (atomically)
-with its outputs after every cell. A cell that throws stops the notebook, and
-the report names the cell, the error and its traceback.
+pass through). Code cells run in order; the executed copy is written
+(atomically) with its outputs after every cell, into the ${RUNS_FOLDER}/ folder
+beside the notebook (e.g. notebooks/${RUNS_FOLDER}/01-setup.ipynb). The stored
+notebook is replaced, atomically, only when every cell ran without error in
+the full profile (PROFILE unset or "full"); a failure, an interruption, a
+timeout, a dead kernel or another profile leave it as it was. A cell that
+throws stops the notebook, and the report names the cell, the error and its
+traceback; the summary says where each executed copy was written.
 
 Options:
-  -o, --output DIR           write executed copies into DIR (created if needed)
-                             instead of overwriting the notebooks
+  -o, --output DIR           write executed copies into DIR (created if needed),
+                             whatever the outcome; the notebooks stay as they are
       --timeout SECONDS      per-cell time limit (default ${DEFAULT_CELL_TIMEOUT_SECONDS} = 3 hours)
       --allow-errors         keep running after a cell that throws (the run
-                             still fails on a timeout or a dead kernel)
+                             still fails on a timeout or a dead kernel; a
+                             run with errors never replaces the notebook)
       --quiet-period MS      after a cell's reply, wait until the kernel sent
                              nothing for the cell for MS ms (default ${DEFAULT_QUIET_PERIOD_MS});
                              the Deno kernel publishes results late

@@ -1,9 +1,13 @@
 /**
  * Executes one notebook headlessly: starts its own Deno kernel (working directory: the notebook's
- * folder), runs the code cells in order, records their outputs, and writes the notebook after every
- * cell (atomically), so a failure, timeout or dead kernel never loses the outputs so far.
+ * folder), runs the code cells in order, records their outputs, and writes the executed copy after
+ * every cell (atomically), so a failure, timeout or dead kernel never loses the outputs so far.
+ *
+ * The stored notebook is the reader's copy: the copy in progress goes to the runs folder beside it
+ * (`runs/NAME.ipynb`), and replaces the stored notebook (atomically) only once every cell ran
+ * without error in the full profile. Any other run leaves the stored file as it was.
  */
-import { dirname, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { type CellFailure, type FailureKind, stripAnsi } from "./cell_failure.ts";
 import { NotebookOutputRecorder } from "./cell_outputs.ts";
 import { createConnectionInfo, writeConnectionFile } from "./connection_file.ts";
@@ -29,7 +33,11 @@ export const DEFAULT_STARTUP_TIMEOUT_SECONDS = 120;
 
 /** Options of `runNotebook`; all optional. */
 export interface RunNotebookOptions {
-  /** Where to write the executed notebook; default: over the input file. */
+  /**
+   * Where to write the executed notebook (after every cell, whatever the outcome). Default: the
+   * runs folder (see `runsCopyPath`), then over the input file if the run succeeded in the full
+   * profile (see `replacesStoredNotebook`).
+   */
   outputPath?: string;
   /** Per-cell time limit in seconds (default 3 hours). */
   timeoutSeconds?: number;
@@ -63,7 +71,10 @@ export interface CellProgress {
 /** The result of `runNotebook`. */
 export interface NotebookRunResult {
   notebookPath: string;
-  /** Where the executed notebook was written (undefined if nothing was executed). */
+  /**
+   * Where the executed notebook was written (undefined if nothing was executed): the stored
+   * notebook's own path only when the run replaced it.
+   */
   outputPath?: string;
   codeCellCount: number;
   /** Code cells that ran to an end (successfully or not). */
@@ -73,6 +84,36 @@ export interface NotebookRunResult {
   failures: CellFailure[];
   /** True if every cell ran, or with `allowErrors`, if the only failures were cell errors. */
   ok: boolean;
+}
+
+/** The folder, beside the notebooks, that receives every run's copy until it may replace one. */
+export const RUNS_FOLDER = "runs";
+
+/** Where a run of `notebookPath` writes its copy while it runs: `runs/NAME` beside it. */
+export function runsCopyPath(notebookPath: string): string {
+  return join(dirname(notebookPath), RUNS_FOLDER, basename(notebookPath));
+}
+
+/**
+ * Whether a kernel started with `extraEnvironment` over this process's environment runs the full
+ * profile: `PROFILE` unset or "full", as `lib/profile.ts` reads it. Only such runs may replace a
+ * stored notebook; a quick or any other profile's outputs are not the reader's copy.
+ */
+export function runsFullProfile(extraEnvironment: Record<string, string> = {}): boolean {
+  const profile = extraEnvironment.PROFILE ?? Deno.env.get("PROFILE");
+  return profile === undefined || profile === "full";
+}
+
+/**
+ * Whether a finished run may replace the stored notebook: no `outputPath` was asked for, every
+ * code cell ran without any error (even one `allowErrors` let through), and the profile is full.
+ */
+export function replacesStoredNotebook(
+  result: NotebookRunResult,
+  options: RunNotebookOptions,
+): boolean {
+  return options.outputPath === undefined && result.ok && result.failures.length === 0 &&
+    runsFullProfile(options.env);
 }
 
 /** The error names written into a cell that timed out or killed its kernel (as nbclient names them). */
@@ -93,7 +134,7 @@ export async function runNotebook(
 ): Promise<NotebookRunResult> {
   const startedAt = performance.now();
   const absolutePath = resolve(notebookPath);
-  const outputPath = resolve(options.outputPath ?? notebookPath);
+  const copyPath = options.outputPath ?? runsCopyPath(notebookPath);
   const notebook = await readNotebook(absolutePath);
   ensureCellIds(notebook);
   const codeCells = notebook.cells.filter((cell): cell is CodeCell => cell.cell_type === "code");
@@ -126,18 +167,25 @@ export async function runNotebook(
       ...options,
       notebookPath,
       absolutePath,
-      outputPath,
+      copyPath,
       startedAt,
       result,
     });
   } finally {
-    if ("client" in session) await session.client.close();
+    // The kernel goes first: closing ZeroMQ sockets while the kernel still sends (a cell cut
+    // short by Ctrl-C) crashed this process (see KernelClient.close).
     await session.kernel.stop();
+    if ("client" in session) await session.client.close();
     await Deno.remove(session.connectionDirectory, { recursive: true }).catch(() => {});
     result.wallSeconds = (performance.now() - startedAt) / 1000;
     result.ok = result.failures.every((failure) =>
       options.allowErrors === true && failure.kind === "error"
     ) && result.executedCellCount === countNonEmpty(codeCells);
+  }
+  if (result.outputPath !== undefined && replacesStoredNotebook(result, options)) {
+    await writeNotebookAtomically(absolutePath, notebook);
+    await Deno.remove(copyPath);
+    result.outputPath = notebookPath;
   }
   return result;
 }
@@ -170,7 +218,8 @@ async function startKernel(
 interface CellLoopContext extends RunNotebookOptions {
   notebookPath: string;
   absolutePath: string;
-  outputPath: string;
+  /** Where the executed copy is written after every cell. */
+  copyPath: string;
   startedAt: number;
   result: NotebookRunResult;
 }
@@ -214,8 +263,11 @@ async function executeCells(
       recordErrorOutput(cell, failure, sawErrorOutput);
       result.failures.push(failure);
     }
-    await writeNotebookAtomically(context.outputPath, notebook);
-    result.outputPath = context.outputPath;
+    if (result.outputPath === undefined) {
+      await Deno.mkdir(dirname(context.copyPath), { recursive: true });
+    }
+    await writeNotebookAtomically(context.copyPath, notebook);
+    result.outputPath = context.copyPath;
     context.onProgress?.({ phase: "end", ...progress, failed: failure !== undefined });
     const keepGoing = failure === undefined ||
       (failure.kind === "error" && context.allowErrors === true);

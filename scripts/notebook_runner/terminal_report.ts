@@ -1,7 +1,7 @@
 /**
  * What the runner shows in the terminal: a status line (notebook, cell n of N, elapsed time) that
  * is redrawn every second on a terminal and printed once per cell in logs, and the final summary
- * table (notebook, cells, wall time, status).
+ * table (notebook, cells, wall time, status, where the executed copy went).
  */
 import type { CellProgress, NotebookRunResult } from "./run_notebook.ts";
 
@@ -84,16 +84,20 @@ export function summaryStatus(row: SummaryRow): string {
   return row.failures.length > 0 ? `ok (${row.failures.length} cell errors allowed)` : "ok";
 }
 
-/** The summary table: notebook, cells run of code cells, wall time, status. */
+/**
+ * The summary table: notebook, cells run of code cells, wall time, status, and where the executed
+ * copy was written (the notebook itself only when the run replaced it).
+ */
 export function formatSummaryTable(rows: SummaryRow[]): string {
   const table = [
-    ["notebook", "cells", "wall time", "status"],
+    ["notebook", "cells", "wall time", "status", "written to"],
     ...rows.map((row) =>
-      "problem" in row ? [row.notebookPath, "-", "-", summaryStatus(row)] : [
+      "problem" in row ? [row.notebookPath, "-", "-", summaryStatus(row), "-"] : [
         row.notebookPath,
         `${row.executedCellCount}/${row.codeCellCount}`,
         formatDuration(row.wallSeconds),
         summaryStatus(row),
+        row.outputPath ?? "-",
       ]
     ),
   ];
