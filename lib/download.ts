@@ -1,9 +1,11 @@
 /**
  * Downloading a file over HTTP with its MD5 checked, so that a dropped
- * connection or a changed file never leaves a half-written file behind; and a
- * progress bar for the terminal.
+ * connection or a changed file never leaves a half-written file behind; a
+ * progress bar for the terminal or a notebook; and a file lock with cleanup of
+ * what interrupted runs left, for data sets downloaded on first use.
  */
 import { createHash } from "node:crypto";
+import { dirname, join } from "node:path";
 
 /** How far a download has got. `totalBytes` is undefined when the server sends no length. */
 export interface DownloadProgress {
@@ -33,7 +35,11 @@ async function fetchOk(url: string): Promise<Response> {
   try {
     response = await fetch(url);
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    // Deno's fetch says only "fetch failed"; the cause says why (refused, no such host, …).
+    const cause = error instanceof Error && error.cause instanceof Error
+      ? `: ${error.cause.message}`
+      : "";
+    const reason = (error instanceof Error ? error.message : String(error)) + cause;
     throw new Error(
       `Could not reach ${url} (${reason}). Check the internet connection and the URL, ` +
         `then run again.`,
@@ -166,4 +172,103 @@ export function stderrProgressBar(label: string): {
     if (interactive && drewSomething) Deno.stderr.writeSync(encoder.encode("\n"));
   };
   return { update, finish };
+}
+
+/** The part of `Deno.jupyter` a progress bar needs: a display updated in place by its id. */
+type JupyterDisplay = (
+  bundle: Record<string, string>,
+  options: { raw: boolean; display_id: string; update: boolean },
+) => Promise<void>;
+
+/**
+ * A `DownloadProgress` handler for wherever the code runs: in the Deno Jupyter
+ * kernel a bar in the running cell's output, updated in place at most twice a
+ * second (stderr would not reach the notebook); elsewhere `stderrProgressBar`.
+ * Call `finish` once done.
+ */
+export function downloadProgressBar(label: string): {
+  update: (progress: DownloadProgress) => void;
+  finish: () => void;
+} {
+  let jupyter: { display: JupyterDisplay } | undefined;
+  try {
+    jupyter = (Deno as unknown as { jupyter?: { display: JupyterDisplay } }).jupyter;
+  } catch {
+    // Outside `deno jupyter`, reading Deno.jupyter throws.
+  }
+  if (typeof jupyter !== "object") return stderrProgressBar(label);
+  const displayId = `download-${crypto.randomUUID()}`;
+  let shown: Promise<void> = Promise.resolve();
+  let started = false;
+  let lastShown = 0;
+  let latest: DownloadProgress | undefined;
+  const show = (progress: DownloadProgress) => {
+    const { receivedBytes, totalBytes, bytesPerSecond } = progress;
+    const sizes = totalBytes === undefined
+      ? `${formatMegabytes(receivedBytes)} MB`
+      : `${formatMegabytes(receivedBytes)}/${formatMegabytes(totalBytes)} MB`;
+    const percent = totalBytes ? Math.min(100, Math.round(100 * receivedBytes / totalBytes)) : 0;
+    const text = `${label} ${totalBytes ? `${percent}% ` : ""}${sizes} ` +
+      `${formatMegabytes(bytesPerSecond)} MB/s`;
+    const update = started;
+    started = true;
+    shown = shown.then(() =>
+      jupyter.display({
+        "text/plain": text,
+        "text/html": `<div style="font-family:monospace"><progress value="${percent}" ` +
+          `max="100" style="width:40ch;vertical-align:middle"></progress> ${
+            text.replace(/&/g, "&amp;").replace(/</g, "&lt;")
+          }</div>`,
+      }, { raw: true, display_id: displayId, update })
+    ).catch(() => {});
+  };
+  return {
+    update: (progress) => {
+      latest = progress;
+      const now = performance.now();
+      if (started && now - lastShown < 500) return;
+      lastShown = now;
+      show(progress);
+    },
+    finish: () => {
+      if (latest !== undefined) show(latest);
+    },
+  };
+}
+
+/**
+ * Runs `body` while holding an exclusive lock on the file `lockPath` (created
+ * if needed), so that two processes (two notebooks started at once) never
+ * download into the same place together; the second waits, then finds the
+ * data in place. The operating system releases the lock when the process
+ * ends, so a killed run never leaves it held.
+ */
+export async function withFileLock<T>(lockPath: string, body: () => Promise<T>): Promise<T> {
+  await Deno.mkdir(dirname(lockPath), { recursive: true });
+  const file = await Deno.open(lockPath, { write: true, create: true });
+  try {
+    await file.lock(true);
+    return await body();
+  } finally {
+    file.close(); // releases the lock
+  }
+}
+
+/**
+ * Removes every entry of `folder` whose name starts with `prefix`: the
+ * temporary files and folders of downloads that were killed before they could
+ * clean up. Call it while holding the download's lock, so no live download's
+ * files are among them.
+ */
+export async function removeLeftovers(folder: string, prefix: string): Promise<void> {
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(folder));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return;
+    throw error;
+  }
+  for (const entry of entries) {
+    if (entry.name.startsWith(prefix)) await removeIfPresent(join(folder, entry.name));
+  }
 }
