@@ -3,15 +3,40 @@
  * policy?) as polars DataFrames, for the imbalanced tabular-data tutorial.
  *
  * The UCI files are tab-separated integers without a header, lines ending in
- * CR LF (a few with a space before the end, which is tolerated). They are validated line by line here, so a damaged file gives an
- * error naming the file, line and column, then built into typed columns.
+ * CR LF (a few with a space before the end, which is tolerated); when no
+ * folder is there, `coil2000Folder` downloads them from the UCI archive. They
+ * are validated line by line here, so a damaged file gives an error naming the
+ * file, line and column, then built into typed columns.
  */
 import pl from "nodejs-polars";
-import { join } from "node:path";
+import { unzipSync } from "fflate";
+import { createHash } from "node:crypto";
+import { basename, dirname, join } from "node:path";
+import {
+  type DownloadProgress,
+  downloadProgressBar,
+  downloadVerified,
+  removeLeftovers,
+  withFileLock,
+} from "./download.ts";
 
-/** Where users download the data. */
+/** The data set's page in the UCI archive. */
 export const COIL2000_URL =
   "https://archive.ics.uci.edu/dataset/125/insurance+company+benchmark+coil+2000";
+
+/** The UCI archive's download of the data set: a zip holding the text files. */
+export const COIL2000_ARCHIVE_URL =
+  "https://archive.ics.uci.edu/static/public/125/insurance+company+benchmark+coil+2000.zip";
+
+/**
+ * SHA-256 of the three files the loader reads, computed from the UCI files
+ * (CR LF lines); a download whose files differ is refused.
+ */
+export const COIL2000_SHA256: Readonly<Record<string, string>> = {
+  "ticdata2000.txt": "f6a7fe083ccedb3776bc30f5e000bdd34bfd25f625d2b4672f84afa6b70cb178",
+  "ticeval2000.txt": "880f3b7dbc1174ddd10e7a20ef1e4bc3a8e345400d4b553744c5ef0c71493837",
+  "tictgts2000.txt": "42274a9b6d1ced5fcb35e2c103869060118ceaa7e5c5fac1a652e1f1a5806da8",
+};
 
 /** The target column: 1 when the customer has a caravan policy. */
 export const COIL2000_TARGET = "CARAVAN";
@@ -59,19 +84,23 @@ export interface Standardizer {
 
 function missingDataHelp(dir: string): string {
   return `Download the CoIL 2000 data from ${COIL2000_URL}, unpack ticdata2000.txt, ` +
-    `ticeval2000.txt and tictgts2000.txt into ${dir}, or set COIL2000_DIR to their folder.`;
+    `ticeval2000.txt and tictgts2000.txt into ${dir}, or set COIL2000_DIR to their folder ` +
+    "(`await coil2000Folder()` downloads them when it can reach the UCI archive).";
+}
+
+/** The project's `data/coil2000` folder, found from this file (not the working directory). */
+function defaultCoil2000Dir(): string {
+  return decodeURIComponent(new URL("../data/coil2000", import.meta.url).pathname);
 }
 
 /**
  * The CoIL 2000 folder: environment variable `COIL2000_DIR` if set, else
  * `data/coil2000` under the project root. Errors with download instructions
- * when the folder does not exist.
+ * when the folder does not exist; `coil2000Folder` downloads it instead.
  */
 export function coil2000Dir(): string {
   const fromEnvironment = Deno.env.get("COIL2000_DIR");
-  const dir = fromEnvironment ?? decodeURIComponent(
-    new URL("../data/coil2000", import.meta.url).pathname,
-  );
+  const dir = fromEnvironment ?? defaultCoil2000Dir();
   let isDirectory = false;
   try {
     isDirectory = Deno.statSync(dir).isDirectory;
@@ -83,6 +112,117 @@ export function coil2000Dir(): string {
     throw new Error(`${source} ${dir}, which is not a folder. ${missingDataHelp(dir)}`);
   }
   return dir;
+}
+
+/** Where and how `coil2000Folder` downloads; every field has a default. */
+export interface Coil2000DownloadOptions {
+  /** The folder to write the files into; default `data/coil2000`. */
+  dir?: string;
+  /** The zip's address; default `COIL2000_ARCHIVE_URL`. */
+  url?: string;
+  /** Expected SHA-256 per file; default `COIL2000_SHA256`. */
+  sha256?: Readonly<Record<string, string>>;
+  /** Download progress; default a bar (in the notebook, or on stderr). */
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+/** Whether `path` is an existing folder. */
+async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
+  }
+}
+
+/**
+ * The CoIL 2000 folder, downloaded on first use: `$COIL2000_DIR` if set
+ * (never downloaded; see `coil2000Dir`), else `data/coil2000`. When that
+ * folder does not exist, it downloads the UCI archive's zip, takes out
+ * ticdata2000.txt, ticeval2000.txt and tictgts2000.txt, checks each one's
+ * SHA-256 and renames the finished folder into place, so an interrupted or
+ * corrupt download never passes for the data (the next call starts again,
+ * after removing what an interrupted one left). A lock file beside the folder
+ * keeps two processes from downloading at once. Without internet the error
+ * names the URL it tried and how to point at a copy.
+ */
+export async function coil2000Folder(options: Coil2000DownloadOptions = {}): Promise<string> {
+  if (Deno.env.get("COIL2000_DIR") !== undefined) return coil2000Dir();
+  const dir = options.dir ?? defaultCoil2000Dir();
+  if (await isFolder(dir)) return dir;
+  const url = options.url ?? COIL2000_ARCHIVE_URL;
+  await withFileLock(`${dir}.lock`, async () => {
+    if (await isFolder(dir)) return; // another process finished it meanwhile
+    const leftovers = `${basename(dir)}.incomplete-`;
+    await removeLeftovers(dirname(dir), leftovers);
+    const temporary = join(dirname(dir), `${leftovers}${crypto.randomUUID().slice(0, 8)}`);
+    const archive = `${temporary}.zip`;
+    console.log(`No CoIL 2000 data at ${dir} yet: downloading it from ${url}.`);
+    const bar = options.onProgress === undefined ? downloadProgressBar("coil2000") : undefined;
+    try {
+      await downloadVerified(url, archive, { onProgress: options.onProgress ?? bar!.update });
+      bar?.finish();
+      await unpackCoil2000(archive, temporary, options.sha256 ?? COIL2000_SHA256);
+      await Deno.rename(temporary, dir);
+      console.log(`Wrote ${dir}: ${Object.keys(COIL2000_SHA256).join(", ")}.`);
+    } catch (error) {
+      bar?.finish();
+      throw new Error(
+        `Could not download the CoIL 2000 data from ${url}: ${(error as Error).message}
+` +
+          `Without internet, point at a copy: set COIL2000_DIR to a folder holding ` +
+          `ticdata2000.txt, ticeval2000.txt and tictgts2000.txt (from ${COIL2000_URL}), or put ` +
+          `those files in ${dir}.`,
+      );
+    } finally {
+      for (const path of [archive, temporary]) {
+        await Deno.remove(path, { recursive: true }).catch(() => {});
+      }
+    }
+  });
+  return dir;
+}
+
+/**
+ * Writes the loader's three files from the zip at `archive` into `folder`
+ * (found by name anywhere in the zip), each checked against `sha256`.
+ */
+async function unpackCoil2000(
+  archive: string,
+  folder: string,
+  sha256: Readonly<Record<string, string>>,
+): Promise<void> {
+  const wanted = new Set(Object.keys(COIL2000_SHA256));
+  let files: Record<string, Uint8Array>;
+  try {
+    files = unzipSync(await Deno.readFile(archive), {
+      filter: (file) => wanted.has(basename(file.name)),
+    });
+  } catch (error) {
+    throw new Error(
+      `the download is not a readable zip archive (${(error as Error).message}); nothing was kept`,
+    );
+  }
+  const byName = new Map(Object.entries(files).map(([path, bytes]) => [basename(path), bytes]));
+  const missing = [...wanted].filter((name) => !byName.has(name));
+  if (missing.length > 0) {
+    throw new Error(
+      `the zip lacks ${missing.join(", ")}: it is not the UCI CoIL 2000 archive; nothing was kept`,
+    );
+  }
+  await Deno.mkdir(folder, { recursive: true });
+  for (const name of wanted) {
+    const bytes = byName.get(name)!;
+    const actual = createHash("sha256").update(bytes).digest("hex");
+    if (actual !== sha256[name]) {
+      throw new Error(
+        `${name} in the zip has SHA-256 ${actual}, not the expected ${sha256[name]}: the ` +
+          "download is corrupt or not the UCI file; nothing was kept",
+      );
+    }
+    await Deno.writeFile(join(folder, name), bytes);
+  }
 }
 
 function readText(path: string, dir: string): string {

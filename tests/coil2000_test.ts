@@ -1,13 +1,18 @@
 import assert from "node:assert/strict";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
+import { zipSync } from "fflate";
 import pl from "nodejs-polars";
 import {
   coil2000Dir,
+  coil2000Folder,
   featuresAndTarget,
   fitStandardizer,
   loadCoil2000,
   standardize,
 } from "../lib/coil2000.ts";
+import type { DownloadProgress } from "../lib/download.ts";
+import { COIL2000_FILES, tinyCoil2000Archive } from "./fixtures/coil2000_archive.ts";
+import { refusedUrl, serveBrokenOff, serveBytes } from "./fixtures/download_server.ts";
 
 const NAMES = Array.from({ length: 85 }, (_, index) => `F${index + 1}`).concat("CARAVAN");
 
@@ -174,4 +179,111 @@ Deno.test("a standardizer fitted on training rows scales other rows with the sam
   assert.deepEqual([...standardize(new Float32Array([4, 7]), standardizer)], [2, 2]);
   assert.throws(() => fitStandardizer(new Float32Array(3), 2), /3 values do not make rows of 2/);
   assert.throws(() => standardize(new Float32Array(3), standardizer), /3 values do not make rows/);
+});
+
+const zipped = await tinyCoil2000Archive();
+
+/** Runs `body` with a data folder path in a fresh temp folder and COIL2000_DIR unset. */
+async function withDataDir(body: (dir: string) => Promise<void>): Promise<void> {
+  const saved = Deno.env.get("COIL2000_DIR");
+  const parent = await Deno.makeTempDir({ prefix: "coil2000_download_test_" });
+  try {
+    Deno.env.delete("COIL2000_DIR");
+    await body(join(parent, "coil2000"));
+  } finally {
+    if (saved === undefined) Deno.env.delete("COIL2000_DIR");
+    else Deno.env.set("COIL2000_DIR", saved);
+    await Deno.remove(parent, { recursive: true });
+  }
+}
+
+/** The names beside `dir`: the folder, its lock file, and anything a download left. */
+async function besideDir(dir: string): Promise<string[]> {
+  return (await Array.fromAsync(Deno.readDir(dirname(dir)))).map((entry) => entry.name).sort();
+}
+
+Deno.test("coil2000Folder downloads the UCI zip once, checks each file and loads", async () => {
+  await withDataDir(async (dir) => {
+    const progress: DownloadProgress[] = [];
+    const options = {
+      dir,
+      sha256: zipped.sha256,
+      onProgress: (event: DownloadProgress) => progress.push(event),
+    };
+    const requests = await serveBytes(zipped.archive, async (url) => {
+      // Two notebooks at once: the lock makes the second wait and find the folder written.
+      const both = await Promise.all([
+        coil2000Folder({ ...options, url }),
+        coil2000Folder({ ...options, url }),
+      ]);
+      assert.deepEqual(both, [dir, dir]);
+      assert.equal(await coil2000Folder({ ...options, url }), dir);
+    });
+    assert.equal(requests, 1, "one download, however many callers");
+    for (const name of COIL2000_FILES) {
+      assert.deepEqual(await Deno.readFile(join(dir, name)), zipped.files[name], name);
+    }
+    assert.equal(loadCoil2000(dir).train.height, 40);
+    assert.equal(progress.at(-1)?.receivedBytes, zipped.archive.length);
+    assert.deepEqual(await besideDir(dir), ["coil2000", "coil2000.lock"]);
+  });
+});
+
+Deno.test("coil2000Folder refuses a file whose SHA-256 differs and keeps nothing", async () => {
+  await withDataDir(async (dir) => {
+    const sha256 = { ...zipped.sha256, "tictgts2000.txt": "0".repeat(64) };
+    await serveBytes(zipped.archive, async (url) => {
+      await assert.rejects(
+        coil2000Folder({ dir, url, sha256, onProgress: () => {} }),
+        /tictgts2000\.txt in the zip has SHA-256 [0-9a-f]{64}, not the expected 0{64}/,
+      );
+    });
+    assert.deepEqual(await besideDir(dir), ["coil2000.lock"]);
+  });
+});
+
+Deno.test("an interrupted CoIL download keeps nothing, and the next call starts again", async () => {
+  await withDataDir(async (dir) => {
+    // What a killed download left: a partial zip and a half-filled folder.
+    await Deno.mkdir(`${dir}.incomplete-killed`);
+    await Deno.writeTextFile(`${dir}.incomplete-killed/ticdata2000.txt`, "1\t2\r\n");
+    await Deno.writeFile(`${dir}.incomplete-killed.zip.partial`, zipped.archive.subarray(0, 50));
+    const broken = serveBrokenOff(zipped.archive, 100);
+    await assert.rejects(
+      coil2000Folder({ dir, url: broken.url, sha256: zipped.sha256, onProgress: () => {} }),
+      /Could not download the CoIL 2000 data from .*(broke off|stopped after)/,
+    );
+    await broken.done;
+    assert.deepEqual(await besideDir(dir), ["coil2000.lock"], "nothing may be kept");
+    await serveBytes(zipped.archive, async (url) => {
+      assert.equal(await coil2000Folder({ dir, url, sha256: zipped.sha256 }), dir);
+    });
+    assert.equal(loadCoil2000(dir).evaluation.height, 20);
+  });
+});
+
+Deno.test("offline, coil2000Folder names the URL and how to point at a copy", async () => {
+  await withDataDir(async (dir) => {
+    const url = refusedUrl("coil2000.zip");
+    await assert.rejects(coil2000Folder({ dir, url, onProgress: () => {} }), (error: Error) => {
+      for (const fragment of [url, "Connection refused", "COIL2000_DIR", dir, "ticdata2000.txt"]) {
+        assert.ok(error.message.includes(fragment), `"${fragment}" missing in: ${error.message}`);
+      }
+      return true;
+    });
+    assert.deepEqual(await besideDir(dir), ["coil2000.lock"]);
+  });
+});
+
+Deno.test("a zip without the data files is refused", async () => {
+  await withDataDir(async (dir) => {
+    const other = zipSync({ "readme.txt": new TextEncoder().encode("not the data") });
+    await serveBytes(other as Uint8Array<ArrayBuffer>, async (url) => {
+      await assert.rejects(
+        coil2000Folder({ dir, url, onProgress: () => {} }),
+        /lacks ticdata2000\.txt, ticeval2000\.txt, tictgts2000\.txt: it is not the UCI/,
+      );
+    });
+    assert.deepEqual(await besideDir(dir), ["coil2000.lock"]);
+  });
 });
