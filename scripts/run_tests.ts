@@ -22,6 +22,9 @@ const SUMMARY =
 /** A test's (or, indented, a step's) result line when it was ignored: "name ... ignored (0ms)". */
 const IGNORED_LINE = /^( *)(.+?) \.\.\. ignored\b/gm;
 
+/** What a test printed, which the report frames with these lines; not read as results. */
+const TEST_OUTPUT = /^------- output -------$[\s\S]*?^----- output end -----$/gm;
+
 /** What the wrapper does with a finished `deno test` run. */
 export interface TestRunVerdict {
   /** The exit code to leave with. */
@@ -64,7 +67,8 @@ export function testRunVerdict(
   }
   const ignoredTests = Number(summary[2] ?? 0);
   const ignoredSteps = Number(summary[3] ?? 0);
-  const ignored = [...report.matchAll(IGNORED_LINE)].map((match) => ({
+  const results = report.replace(TEST_OUTPUT, "");
+  const ignored = [...results.matchAll(IGNORED_LINE)].map((match) => ({
     name: match[2],
     step: match[1] !== "",
   }));

@@ -59,6 +59,15 @@ Deno.test("testRunVerdict fails when the summary's ignored count and the named s
   assertEquals(testRunVerdict(passed, missingStep, ["webgpu", "chromium"]).exitCode, 1);
 });
 
+Deno.test("testRunVerdict does not read a test's own printed output as an ignored test", () => {
+  const printed = allRan.replace(
+    "x ... ok (1ms)\n",
+    "x ...\n------- output -------\nlisting ... ignored (0ms)\n----- output end -----\n" +
+      "x ... ok (1ms)\n",
+  );
+  assertEquals(testRunVerdict(passed, printed, []), { exitCode: 0 });
+});
+
 Deno.test("testRunVerdict keeps a failed or killed run's code, even after a passing report", () => {
   assertEquals(testRunVerdict(abort, allRan, []).exitCode, 134);
   assert(testRunVerdict(abort, allRan, []).message?.includes("SIGABRT"));
