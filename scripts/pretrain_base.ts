@@ -55,8 +55,8 @@ function parseOptions() {
   };
 }
 
-/** The README of the saved base, its figures filled from this run. */
-function readme(facts: {
+/** How the base was made: written to its README and to model.json's user-defined metadata. */
+interface PretrainingFacts {
   seed: number;
   epochs: number;
   classNames: readonly string[];
@@ -66,7 +66,10 @@ function readme(facts: {
   trainSeconds: number;
   engine: string;
   sha256: string;
-}): string {
+}
+
+/** The README of the saved base, its figures filled from this run. */
+function readme(facts: PretrainingFacts): string {
   const minutes = (facts.trainSeconds / 60).toFixed(1);
   return `# cifar6-base: a base pretrained here, offline
 
@@ -114,11 +117,10 @@ async function main() {
     progress: "lines",
   });
   const sha256 = await weightsSha256(base.model);
-  await base.model.save(modelFolder(options.out));
   const engineText = engine.threads === undefined
     ? engine.backend
     : `${engine.backend}, ${engine.threads} thread${engine.threads === 1 ? "" : "s"}`;
-  const facts = {
+  const facts: PretrainingFacts = {
     seed: options.seed,
     epochs: options.epochs,
     classNames: base.classNames,
@@ -129,6 +131,9 @@ async function main() {
     engine: engineText,
     sha256,
   };
+  // Stored in model.json, so that a notebook loading the base can say how it was made.
+  base.model.setUserDefinedMetadata({ pretraining: { ...facts } });
+  await base.model.save(modelFolder(options.out));
   await Deno.writeTextFile(join(options.out, "README.md"), readme(facts));
   console.log(
     `Saved ${options.out}: six-class test accuracy ${base.testAccuracy.toFixed(4)}, ` +

@@ -9,6 +9,7 @@ import {
   pairedSeedTestSetInterval,
   type SeedTestSetInterval,
   seedTestSetInterval,
+  studentTQuantile,
   thresholdMetric,
   type WeightedMetric,
 } from "../seed_test_interval.ts";
@@ -241,4 +242,146 @@ export function intervalTableRows(
     trivialRow[metric] = intervals.find((interval) => interval.metric === metric)!.trivial.text;
   }
   return [...rows.values(), trivialRow];
+}
+
+/** The interval of `metric` for `condition` among `intervals`; throws, naming what exists, when absent. */
+export function intervalOf(
+  intervals: readonly ConditionInterval[],
+  condition: string,
+  metric: StudyMetric,
+): ConditionInterval {
+  const found = intervals.find((interval) =>
+    interval.condition === condition && interval.metric === metric
+  );
+  if (found === undefined) {
+    const names = [...new Set(intervals.map((interval) => interval.condition))].join(", ");
+    throw new Error(`No ${metric} interval for "${condition}"; the conditions are: ${names}.`);
+  }
+  return found;
+}
+
+/** A paired comparison of two conditions on one metric, and what it settles. */
+export interface PairedComparison {
+  a: string;
+  b: string;
+  metric: StudyMetric;
+  /** Mean over seeds of a − b, with its interval. */
+  difference: SeedTestSetInterval;
+  /** 1 when the interval lies above 0 (a higher), −1 below 0 (a lower), 0 when it holds 0. */
+  sign: 1 | -1 | 0;
+}
+
+/**
+ * Paired comparisons (a − b, by seed) of conditions on metrics, each with the
+ * sign its interval settles: the evidence behind every "beats" in a study.
+ */
+export function pairedComparisons(
+  conditions: readonly StudyCondition[],
+  pairs: readonly { a: string; b: string; metric: StudyMetric }[],
+  testLabels: ArrayLike<number>,
+  options: StudyIntervalOptions,
+): PairedComparison[] {
+  const byName = (name: string) => {
+    const condition = conditions.find((candidate) => candidate.name === name);
+    if (condition === undefined) {
+      throw new Error(
+        `No condition named "${name}"; the conditions are: ` +
+          `${conditions.map((candidate) => candidate.name).join(", ")}.`,
+      );
+    }
+    return condition;
+  };
+  return pairs.map(({ a, b, metric }) => {
+    const difference = pairedDifference(byName(a), byName(b), testLabels, metric, options);
+    const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
+    return { a, b, metric, difference, sign };
+  });
+}
+
+/** Table rows of paired comparisons: the difference with its interval and what it settles. */
+export function comparisonTableRows(
+  comparisons: readonly PairedComparison[],
+): Record<string, string>[] {
+  return comparisons.map(({ a, b, metric, difference, sign }) => ({
+    comparison: `${a} − ${b}`,
+    metric,
+    "difference [95 % interval]": formatEstimate(difference),
+    settles: sign === 1 ? `${a} higher` : sign === -1 ? `${a} lower` : "not resolved",
+  }));
+}
+
+/**
+ * A mean over seeds of per-seed values that involve no test set (e.g. the
+ * epoch training stopped at), with a Student t interval: s²/n only.
+ */
+export function seedMeanInterval(
+  values: readonly number[],
+  confidence = 0.95,
+): SeedTestSetInterval {
+  if (values.length < 2) {
+    throw new Error(`seedMeanInterval needs at least 2 values, got ${values.length}.`);
+  }
+  const n = values.length;
+  const estimate = values.reduce((sum, value) => sum + value, 0) / n;
+  const variance = values.reduce((sum, value) => sum + (value - estimate) ** 2, 0) / (n - 1);
+  const half = variance === 0
+    ? 0
+    : studentTQuantile((1 + confidence) / 2, n - 1) * Math.sqrt(variance / n);
+  return {
+    estimate,
+    low: estimate - half,
+    high: estimate + half,
+    seeds: n,
+    seedVariance: variance / n,
+    testSetVariance: 0,
+    degreesOfFreedom: n - 1,
+  };
+}
+
+/** How a study metric is named in prose. */
+export const studyMetricNames: Record<StudyMetric, string> = {
+  accuracy: "accuracy",
+  precision: "precision",
+  recall: "recall",
+  f1: "F1",
+  auc: "ROC AUC",
+  prAuc: "PR AUC",
+};
+
+/** One sentence for a paired comparison: the difference, its interval, and what it settles. */
+export function comparisonSentence(comparison: PairedComparison): string {
+  const { a, b, metric, difference, sign } = comparison;
+  const settles = sign === 1
+    ? `${a} is higher`
+    : sign === -1
+    ? `${a} is lower`
+    : "the interval holds 0, so the sign is not resolved";
+  return `${studyMetricNames[metric]}, ${a} − ${b}: ${formatEstimate(difference)}; ${settles}.`;
+}
+
+/**
+ * Finds the comparison of `a` and `b` on `metric` and throws unless its sign
+ * is `expected`: the check behind a conclusion stated in prose, so that a
+ * re-run which reverses it fails instead of leaving a false sentence.
+ */
+export function expectSign(
+  comparisons: readonly PairedComparison[],
+  a: string,
+  b: string,
+  metric: StudyMetric,
+  expected: 1 | -1 | 0,
+): PairedComparison {
+  const found = comparisons.find((comparison) =>
+    comparison.a === a && comparison.b === b && comparison.metric === metric
+  );
+  if (found === undefined) {
+    throw new Error(`No comparison of "${a}" with "${b}" on ${metric} was computed.`);
+  }
+  if (found.sign !== expected) {
+    throw new Error(
+      `The prose states that ${a} − ${b} on ${metric} has sign ${expected}, but this run gives ` +
+        `${comparisonSentence(found)} Rewrite the conclusion.`,
+    );
+  }
+  return found;
 }

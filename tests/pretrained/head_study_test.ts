@@ -1,11 +1,17 @@
 import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
 import type { HeadRun } from "../../lib/pretrained/head_training.ts";
 import {
+  comparisonSentence,
+  comparisonTableRows,
   conditionIntervals,
+  expectSign,
   formatEstimate,
+  intervalOf,
   intervalTableRows,
+  pairedComparisons,
   pairedDifference,
   randomScoresAveragePrecision,
+  seedMeanInterval,
   trivialBaseline,
 } from "../../lib/pretrained/head_study.ts";
 import { scorePredictions } from "../../lib/evaluate.ts";
@@ -93,4 +99,58 @@ Deno.test("paired differences: a real gap excludes 0, two random conditions do n
     message = (error as Error).message;
   }
   assert(message.includes("same seeds"), message);
+});
+
+Deno.test("pairedComparisons settle signs; expectSign throws when a stated sign is reversed", () => {
+  const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const conditions = [
+    { name: "good", runs: runs(0.6, seeds) },
+    { name: "random", runs: runs(0, seeds) },
+  ];
+  const comparisons = pairedComparisons(
+    conditions,
+    [{ a: "good", b: "random", metric: "auc" }, { a: "random", b: "good", metric: "auc" }],
+    labels,
+    { seed: 3, resamples: 200 },
+  );
+  assertEquals(comparisons.map((comparison) => comparison.sign), [1, -1]);
+  assert(comparisonSentence(comparisons[0]).endsWith("good is higher."));
+  assertEquals(comparisonTableRows(comparisons)[1].settles, "random lower");
+  expectSign(comparisons, "good", "random", "auc", 1);
+  let message = "";
+  try {
+    expectSign(comparisons, "good", "random", "auc", -1);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes("Rewrite the conclusion"), message);
+  let unknown = "";
+  try {
+    pairedComparisons(conditions, [{ a: "good", b: "other", metric: "f1" }], labels, { seed: 1 });
+  } catch (error) {
+    unknown = (error as Error).message;
+  }
+  assert(unknown.includes('No condition named "other"'), unknown);
+});
+
+Deno.test("intervalOf finds a condition's metric and names the conditions when it cannot", () => {
+  const intervals = conditionIntervals([{ name: "good", runs: runs(0.6, [1, 2, 3]) }], labels, [
+    "f1",
+  ], { seed: 1, resamples: 50 });
+  assertEquals(intervalOf(intervals, "good", "f1").metric, "f1");
+  let message = "";
+  try {
+    intervalOf(intervals, "bad", "f1");
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes("the conditions are: good"), message);
+});
+
+Deno.test("seedMeanInterval is a t interval over the seeds", () => {
+  const interval = seedMeanInterval([10, 12, 14]);
+  assertEquals(interval.estimate, 12);
+  // t(0.975, 2) = 4.3027; s = 2; half-width 4.3027 * 2 / sqrt(3).
+  assertAlmostEquals(interval.high - interval.estimate, 4.302652729911275 * 2 / Math.sqrt(3), 1e-6);
+  assertEquals(seedMeanInterval([5, 5]).low, 5);
 });
