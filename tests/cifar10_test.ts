@@ -1,7 +1,13 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { join } from "node:path";
-import { downloadCifar10CatsDogs, readTarFiles } from "../lib/cifar10.ts";
+import {
+  CIFAR10_CLASSES,
+  CIFAR10_OTHER_CLASSES,
+  downloadCifar10,
+  downloadCifar10CatsDogs,
+  readTarFiles,
+} from "../lib/cifar10.ts";
 import { loadImageFolder } from "../lib/image_folder.ts";
 
 const RECORD_BYTES = 3073;
@@ -106,11 +112,25 @@ function md5(bytes: Uint8Array): string {
   return createHash("md5").update(bytes).digest("hex");
 }
 
+/** The six classes that are neither cats nor dogs, by label. */
+const OTHER_FOLDERS: Record<number, string> = {
+  0: "airplane",
+  2: "bird",
+  4: "deer",
+  6: "frog",
+  7: "horse",
+  8: "ship",
+};
+
 /** A small fake CIFAR-10 binary archive, and the records it holds per split and class. */
 async function fakeArchive() {
   const expected = {
     train: { cats: [] as Uint8Array[], dogs: [] as Uint8Array[] },
     test: { cats: [] as Uint8Array[], dogs: [] as Uint8Array[] },
+  };
+  const others = {
+    train: {} as Record<string, Uint8Array[]>,
+    test: {} as Record<string, Uint8Array[]>,
   };
   const files: [string, Uint8Array | null][] = [["cifar-10-batches-bin/", null]];
   files.push(["cifar-10-batches-bin/batches.meta.txt", new TextEncoder().encode("airplane\n")]);
@@ -120,26 +140,32 @@ async function fakeArchive() {
       const bytes = record(label, seed++);
       if (label === 3) expected[split].cats.push(bytes);
       if (label === 5) expected[split].dogs.push(bytes);
+      const other = OTHER_FOLDERS[label];
+      if (other !== undefined) (others[split][other] ??= []).push(bytes);
       return bytes;
     }));
   // Batches in a shuffled archive order: numbering must still follow batches 1..5.
   for (const n of [3, 1, 5, 2, 4]) {
     files.push([`cifar-10-batches-bin/data_batch_${n}.bin`, new Uint8Array()]);
   }
+  // Every class appears (1 automobile and 9 truck are in neither output), some in several batches.
   const trainLabels: Record<number, number[]> = {
-    1: [3, 0, 5, 3],
-    2: [9, 5],
-    3: [5, 5, 1],
-    4: [3],
-    5: [2, 3, 5],
+    1: [3, 0, 5, 3, 4],
+    2: [9, 5, 6, 8],
+    3: [5, 5, 1, 7],
+    4: [3, 0],
+    5: [2, 3, 5, 8],
   };
   for (const n of [1, 2, 3, 4, 5]) {
     const entry = files.find(([name]) => name.endsWith(`data_batch_${n}.bin`))!;
     entry[1] = batch("train", trainLabels[n]);
   }
-  files.push(["cifar-10-batches-bin/test_batch.bin", batch("test", [5, 3, 7, 3])]);
+  files.push([
+    "cifar-10-batches-bin/test_batch.bin",
+    batch("test", [5, 3, 7, 3, 0, 2, 4, 6, 8, 9, 0]),
+  ]);
   const archive = await gzip(tar(files));
-  return { archive, expected };
+  return { archive, expected, others };
 }
 
 async function serve(
@@ -348,4 +374,79 @@ Deno.test("a truncated archive with a matching checksum: a clear error, nothing 
       assert.deepEqual([...Deno.readDirSync(dir)], [], what);
     });
   }
+});
+
+Deno.test("one download writes the cats and dogs and the six other classes, each folder whole", async () => {
+  const { archive, others } = await fakeArchive();
+  await withTempDir(async (dir) => {
+    const catsDogs = { destination: join(dir, "cats_dogs"), classes: CIFAR10_CLASSES };
+    const other = { destination: join(dir, "other_classes"), classes: CIFAR10_OTHER_CLASSES };
+    let requests = 0;
+    await serve(() => (requests++, new Response(archive)), async (url) => {
+      const results = await downloadCifar10([catsDogs, other], { url, md5: md5(archive) });
+      assert.deepEqual(results.map((result) => result.alreadyPresent), [false, false]);
+      assert.deepEqual(results[0].counts, {
+        train: { cats: 4, dogs: 5 },
+        test: { cats: 2, dogs: 1 },
+      });
+      assert.deepEqual(results[1].counts, {
+        train: { airplane: 2, bird: 1, deer: 1, frog: 1, horse: 1, ship: 2 },
+        test: { airplane: 2, bird: 1, deer: 1, frog: 1, horse: 1, ship: 1 },
+      });
+    });
+    assert.equal(requests, 1, "one download serves both folders");
+    for (const split of ["train", "test"] as const) {
+      const set = await loadImageFolder(join(other.destination, split));
+      assert.deepEqual(set.classNames, ["airplane", "bird", "deer", "frog", "horse", "ship"]);
+      const records = set.classNames.flatMap((name) => others[split][name]);
+      assert.deepEqual([...set.pixels], records.flatMap(expectedRgb), `${split} pixels`);
+    }
+    assert.deepEqual(
+      [...Deno.readDirSync(dir)].map((entry) => entry.name).sort(),
+      ["cats_dogs", "other_classes"],
+      "no temporary files left",
+    );
+
+    // Both complete: nothing is downloaded.
+    const again = await downloadCifar10([catsDogs, other], { url: "http://127.0.0.1:9/unused" });
+    assert.deepEqual(again.map((result) => result.alreadyPresent), [true, true]);
+  });
+});
+
+Deno.test("with the cats and dogs already there, only the six other classes are written", async () => {
+  const { archive } = await fakeArchive();
+  await withTempDir(async (dir) => {
+    const catsDogs = { destination: join(dir, "cats_dogs"), classes: CIFAR10_CLASSES };
+    const other = { destination: join(dir, "other_classes"), classes: CIFAR10_OTHER_CLASSES };
+    await serve(() => new Response(archive), async (url) => {
+      await downloadCifar10CatsDogs({ url, md5: md5(archive), destination: catsDogs.destination });
+      const before = [...Deno.readDirSync(join(catsDogs.destination, "train", "cats"))].length;
+      const results = await downloadCifar10([catsDogs, other], { url, md5: md5(archive) });
+      assert.deepEqual(results.map((result) => result.alreadyPresent), [true, false]);
+      assert.equal(
+        [...Deno.readDirSync(join(catsDogs.destination, "train", "cats"))].length,
+        before,
+      );
+      assert.equal(results[1].counts!.train.ship, 2);
+    });
+  });
+});
+
+Deno.test("a class asked for twice, or an incomplete folder, is refused before downloading", async () => {
+  await withTempDir(async (dir) => {
+    await assert.rejects(
+      downloadCifar10([
+        { destination: join(dir, "a"), classes: CIFAR10_CLASSES },
+        { destination: join(dir, "b"), classes: [{ label: 3, folder: "cat_again" }] },
+      ], { url: "http://127.0.0.1:9/unused" }),
+      /label 3 is asked for twice/,
+    );
+    await Deno.mkdir(join(dir, "other", "train", "airplane"), { recursive: true });
+    await assert.rejects(
+      downloadCifar10([{ destination: join(dir, "other"), classes: CIFAR10_OTHER_CLASSES }], {
+        url: "http://127.0.0.1:9/unused",
+      }),
+      /not a complete download/,
+    );
+  });
 });
