@@ -10,8 +10,15 @@
  * test-set term: the part of the test-set noise the seeds share, read off a
  * bootstrap over test examples in which all seeds are scored on the same
  * resample (the mean covariance between seeds' resampled metrics). The
- * interval is a Student t interval with Welch–Satterthwaite degrees of freedom
- * (n − 1 when the test-set term is negligible). A test simulates experiments
+ * bootstrap resamples each class apart, keeping its count, as the notebooks'
+ * test sets are drawn (1,000 cats and 100 dogs, not 1,100 images of which
+ * about 100 are dogs): otherwise the share of positives would vary between
+ * resamples and inflate the noise of every metric that depends on it
+ * (precision, F1). The interval is a Student t interval with Welch–Satterthwaite
+ * degrees of freedom: n − 1 for the seed term, and one less than the rarest
+ * class's count for the test-set term (its precision is bounded by the fewest
+ * examples it is estimated from: 100 dogs estimate a recall's noise no better
+ * than that). A test simulates experiments
  * with a known truth at the seed counts and test-set sizes the notebooks use
  * and checks the coverage.
  */
@@ -124,7 +131,7 @@ export function seedTestSetInterval(
   checkRuns(labels, scoresBySeed, "seedTestSetInterval", "scoresBySeed");
   const perSeed = (weights: ArrayLike<number>) =>
     scoresBySeed.map((scores) => metric(labels, scores, weights));
-  return intervalOfSeedValues(labels.length, perSeed, options, "seedTestSetInterval");
+  return intervalOfSeedValues(labels, perSeed, options, "seedTestSetInterval");
 }
 
 /**
@@ -162,7 +169,7 @@ export function pairedSeedTestSetInterval(
   }
   const perSeed = (weights: ArrayLike<number>) =>
     a.map((scores, j) => metric(labels, scores, weights) - metric(labels, b[j], weights));
-  return intervalOfSeedValues(labels.length, perSeed, options, "pairedSeedTestSetInterval");
+  return intervalOfSeedValues(labels, perSeed, options, "pairedSeedTestSetInterval");
 }
 
 /**
@@ -170,7 +177,7 @@ export function pairedSeedTestSetInterval(
  * resamples of it (`perSeed(weights)` gives one value per seed).
  */
 function intervalOfSeedValues(
-  examples: number,
+  labels: ArrayLike<number>,
   perSeed: (weights: ArrayLike<number>) => number[],
   options: SeedTestSetIntervalOptions,
   caller: string,
@@ -184,6 +191,7 @@ function intervalOfSeedValues(
       `${caller}: confidence is ${confidence}; pass a share strictly between 0 and 1, e.g. 0.95.`,
     );
   }
+  const examples = labels.length;
   const values = perSeed(new Int32Array(examples).fill(1));
   values.forEach((value, j) => {
     if (!Number.isFinite(value)) {
@@ -197,14 +205,18 @@ function intervalOfSeedValues(
   const estimate = mean(values);
   const seedVariance = sampleVariance(values) / n;
 
-  // Bootstrap over test examples, every seed scored on the same resample: the mean covariance
-  // between two seeds' resampled values is the test-set noise they share.
+  // Bootstrap over test examples, each class resampled apart, every seed scored on the same
+  // resample: the mean covariance between two seeds' resampled values is the test-set noise
+  // they share.
   const random = createRandom(seed);
+  const classes = examplesByClass(labels);
   const weights = new Int32Array(examples);
   const replicates: number[][] = [];
   for (let draw = 0; draw < resamples; draw++) {
     weights.fill(0);
-    for (let k = 0; k < examples; k++) weights[random.int(examples)]++;
+    for (const members of classes) {
+      for (let k = 0; k < members.length; k++) weights[members[random.int(members.length)]]++;
+    }
     const replicate = perSeed(weights);
     if (replicate.every(Number.isFinite)) replicates.push(replicate);
   }
@@ -217,10 +229,13 @@ function intervalOfSeedValues(
   }
   const testSetVariance = Math.max(0, sharedCovariance(replicates, n));
   const total = seedVariance + testSetVariance;
-  const degreesOfFreedom = seedVariance === 0
-    ? Infinity
-    : total ** 2 / (seedVariance ** 2 / (n - 1));
-  const half = studentTQuantile((1 + confidence) / 2, degreesOfFreedom) * Math.sqrt(total);
+  const rarest = Math.min(...classes.map((members) => members.length));
+  // Every seed and every resample agreeing leaves nothing to estimate: a zero-width interval.
+  const degreesOfFreedom = total === 0 ? Infinity : total ** 2 /
+    (seedVariance ** 2 / (n - 1) + testSetVariance ** 2 / Math.max(1, rarest - 1));
+  const half = total === 0
+    ? 0
+    : studentTQuantile((1 + confidence) / 2, degreesOfFreedom) * Math.sqrt(total);
   return {
     estimate,
     low: estimate - half,
@@ -230,6 +245,17 @@ function intervalOfSeedValues(
     testSetVariance,
     degreesOfFreedom,
   };
+}
+
+/** The indices of the examples of each label, labels in first-seen order. */
+function examplesByClass(labels: ArrayLike<number>): Int32Array[] {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < labels.length; i++) {
+    const group = groups.get(labels[i]);
+    if (group) group.push(i);
+    else groups.set(labels[i], [i]);
+  }
+  return [...groups.values()].map((group) => Int32Array.from(group));
 }
 
 /**

@@ -271,3 +271,13 @@ Deno.test("the interval without its test-set term would under-cover (the term ma
   console.log(`coverage of the seed-only t interval: ${(covered / simulations).toFixed(4)}`);
   assert.ok(covered / simulations < 0.85, `seed-only coverage ${covered / simulations}`);
 });
+
+Deno.test("seedTestSetInterval: seeds and resamples that all agree give a zero-width interval", () => {
+  const labels = [1, 0, 1, 0];
+  const perfect = [0.9, 0.1, 0.8, 0.2];
+  const result = seedTestSetInterval(labels, [perfect, perfect], thresholdMetric("accuracy"), {
+    seed: 1,
+  });
+  assert.deepEqual([result.estimate, result.low, result.high], [1, 1, 1]);
+  assert.equal(result.degreesOfFreedom, Infinity);
+});
