@@ -4,19 +4,14 @@
  * the project's `data/cifar10_cats_dogs/`, written from the CIFAR-10 archive
  * (as `deno task data` does) the first time a notebook asks for it.
  */
-import { basename, dirname, join } from "node:path";
+import { join } from "node:path";
 import {
   CIFAR10_MD5,
   CIFAR10_URL,
   defaultCatsDogsRoot,
   downloadCifar10CatsDogs,
 } from "./cifar10.ts";
-import {
-  type DownloadProgress,
-  downloadProgressBar,
-  removeLeftovers,
-  withFileLock,
-} from "./download.ts";
+import { downloadOnFirstUse, type DownloadProgress } from "./download.ts";
 import { catsDogsDir, loadImageFolder } from "./image_folder.ts";
 import type { ImageSet } from "./image_set.ts";
 
@@ -30,16 +25,6 @@ export interface CatsDogsDownloadOptions {
   md5?: string;
   /** Download progress; default a bar (in the notebook, or on stderr). */
   onProgress?: (progress: DownloadProgress) => void;
-}
-
-/** Whether `path` is an existing folder. */
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /**
@@ -57,36 +42,28 @@ export async function catsDogsFolder(options: CatsDogsDownloadOptions = {}): Pro
   if (Deno.env.get("CATS_DOGS_DIR")) return catsDogsDir();
   const root = options.root ?? defaultCatsDogsRoot();
   const train = join(root, "train");
-  if (await isFolder(train)) return train;
   const url = options.url ?? (Deno.env.get("CIFAR10_URL") || CIFAR10_URL);
-  await withFileLock(`${root}.lock`, async () => {
-    if (await isFolder(train)) return; // another process finished it meanwhile
-    await removeLeftovers(dirname(root), `${basename(root)}.incomplete-`);
-    console.log(`No cats-and-dogs images at ${root} yet: downloading CIFAR-10 from ${url}.`);
-    const bar = options.onProgress === undefined ? downloadProgressBar("cifar-10") : undefined;
-    try {
+  await downloadOnFirstUse({
+    ready: train,
+    destination: root,
+    what: "cats-and-dogs images",
+    barLabel: "cifar-10",
+    url,
+    onProgress: options.onProgress,
+    async download(onProgress) {
       const result = await downloadCifar10CatsDogs({
-        url,
+        url: url,
         md5: options.md5 ?? CIFAR10_MD5,
         destination: root,
-        onProgress: options.onProgress ?? bar!.update,
+        onProgress,
       });
-      bar?.finish();
       const counts = result.counts!; // written now: root had no train/
-      console.log(
-        `Wrote ${root}: train ${counts.train.cats} cats, ${counts.train.dogs} dogs; ` +
-          `test ${counts.test.cats} cats, ${counts.test.dogs} dogs.`,
-      );
-    } catch (error) {
-      bar?.finish();
-      throw new Error(
-        `Could not download the cats-and-dogs images from ${url}: ` +
-          `${(error as Error).message}\nWithout internet, point at a copy: set CATS_DOGS_DIR ` +
-          `to a folder with cats/ and dogs/ sub-folders of JPEG or PNG images (e.g. ` +
-          `CATS_DOGS_DIR=/path/to/cifar10_cats_dogs/train), or put such folders in ${train}, ` +
-          `or set CIFAR10_URL=file:///path/to/cifar-10-binary.tar.gz to a downloaded archive.`,
-      );
-    }
+      return `Wrote ${root}: train ${counts.train.cats} cats, ${counts.train.dogs} dogs; ` +
+        `test ${counts.test.cats} cats, ${counts.test.dogs} dogs.`;
+    },
+    offlineHelp: `set CATS_DOGS_DIR to a folder with cats/ and dogs/ sub-folders of JPEG or PNG ` +
+      `images (e.g. CATS_DOGS_DIR=/path/to/cifar10_cats_dogs/train), or put such folders in ` +
+      `${train}, or set CIFAR10_URL=file:///path/to/cifar-10-binary.tar.gz to a downloaded archive.`,
   });
   return train;
 }

@@ -12,13 +12,7 @@ import pl from "nodejs-polars";
 import { unzipSync } from "fflate";
 import { createHash } from "node:crypto";
 import { basename, dirname, join } from "node:path";
-import {
-  type DownloadProgress,
-  downloadProgressBar,
-  downloadVerified,
-  removeLeftovers,
-  withFileLock,
-} from "./download.ts";
+import { downloadOnFirstUse, type DownloadProgress, downloadVerified } from "./download.ts";
 
 /** The data set's page in the UCI archive. */
 export const COIL2000_URL =
@@ -126,16 +120,6 @@ export interface Coil2000DownloadOptions {
   onProgress?: (progress: DownloadProgress) => void;
 }
 
-/** Whether `path` is an existing folder. */
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await Deno.stat(path)).isDirectory;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /**
  * The CoIL 2000 folder, downloaded on first use: `$COIL2000_DIR` if set
  * (never downloaded; see `coil2000Dir`), else `data/coil2000`. When that
@@ -150,36 +134,33 @@ async function isFolder(path: string): Promise<boolean> {
 export async function coil2000Folder(options: Coil2000DownloadOptions = {}): Promise<string> {
   if (Deno.env.get("COIL2000_DIR") !== undefined) return coil2000Dir();
   const dir = options.dir ?? defaultCoil2000Dir();
-  if (await isFolder(dir)) return dir;
   const url = options.url ?? COIL2000_ARCHIVE_URL;
-  await withFileLock(`${dir}.lock`, async () => {
-    if (await isFolder(dir)) return; // another process finished it meanwhile
-    const leftovers = `${basename(dir)}.incomplete-`;
-    await removeLeftovers(dirname(dir), leftovers);
-    const temporary = join(dirname(dir), `${leftovers}${crypto.randomUUID().slice(0, 8)}`);
-    const archive = `${temporary}.zip`;
-    console.log(`No CoIL 2000 data at ${dir} yet: downloading it from ${url}.`);
-    const bar = options.onProgress === undefined ? downloadProgressBar("coil2000") : undefined;
-    try {
-      await downloadVerified(url, archive, { onProgress: options.onProgress ?? bar!.update });
-      bar?.finish();
-      await unpackCoil2000(archive, temporary, options.sha256 ?? COIL2000_SHA256);
-      await Deno.rename(temporary, dir);
-      console.log(`Wrote ${dir}: ${Object.keys(COIL2000_SHA256).join(", ")}.`);
-    } catch (error) {
-      bar?.finish();
-      throw new Error(
-        `Could not download the CoIL 2000 data from ${url}: ${(error as Error).message}
-` +
-          `Without internet, point at a copy: set COIL2000_DIR to a folder holding ` +
-          `ticdata2000.txt, ticeval2000.txt and tictgts2000.txt (from ${COIL2000_URL}), or put ` +
-          `those files in ${dir}.`,
+  await downloadOnFirstUse({
+    ready: dir,
+    destination: dir,
+    what: "CoIL 2000 data",
+    barLabel: "coil2000",
+    url,
+    onProgress: options.onProgress,
+    async download(onProgress) {
+      const temporary = join(
+        dirname(dir),
+        `${basename(dir)}.incomplete-${crypto.randomUUID().slice(0, 8)}`,
       );
-    } finally {
-      for (const path of [archive, temporary]) {
-        await Deno.remove(path, { recursive: true }).catch(() => {});
+      const archive = `${temporary}.zip`;
+      try {
+        await downloadVerified(url, archive, { onProgress });
+        await unpackCoil2000(archive, temporary, options.sha256 ?? COIL2000_SHA256);
+        await Deno.rename(temporary, dir);
+      } finally {
+        for (const path of [archive, temporary]) {
+          await Deno.remove(path, { recursive: true }).catch(() => {});
+        }
       }
-    }
+      return `Wrote ${dir}: ${Object.keys(COIL2000_SHA256).join(", ")}.`;
+    },
+    offlineHelp: `set COIL2000_DIR to a folder holding ticdata2000.txt, ticeval2000.txt and ` +
+      `tictgts2000.txt (from ${COIL2000_URL}), or put those files in ${dir}.`,
   });
   return dir;
 }

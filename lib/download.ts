@@ -5,7 +5,7 @@
  * what interrupted runs left, for data sets downloaded on first use.
  */
 import { createHash } from "node:crypto";
-import { dirname, join } from "node:path";
+import { basename, dirname, join } from "node:path";
 
 /** How far a download has got. `totalBytes` is undefined when the server sends no length. */
 export interface DownloadProgress {
@@ -270,5 +270,82 @@ export async function removeLeftovers(folder: string, prefix: string): Promise<v
   }
   for (const entry of entries) {
     if (entry.name.startsWith(prefix)) await removeIfPresent(join(folder, entry.name));
+  }
+}
+
+/** What `downloadOnFirstUse` needs to fetch a data set the first time it is asked for. */
+export interface FirstUseDownload {
+  /** The folder whose existence means the data is in place. */
+  ready: string;
+  /** The folder the download creates (`ready` or a parent of it); its lock and leftovers sit beside it. */
+  destination: string;
+  /** What the data is, for messages, e.g. "CoIL 2000 data". */
+  what: string;
+  /** The progress bar's label, e.g. "coil2000". */
+  barLabel: string;
+  /** The address downloaded, named in messages and errors. */
+  url: string;
+  /**
+   * Downloads and writes `destination` (complete or not at all), reporting
+   * progress; returns the line printed when it is done. Temporary files must
+   * start with `${basename(destination)}.incomplete-` beside it.
+   */
+  download(onProgress: (progress: DownloadProgress) => void): Promise<string>;
+  /** How to do without the download, appended to the error (e.g. "set COIL2000_DIR to …"). */
+  offlineHelp: string;
+  /** Download progress; default a bar (in the notebook, or on stderr). */
+  onProgress?: (progress: DownloadProgress) => void;
+}
+
+/**
+ * Fetches a data set the first time it is needed, as Keras's `get_file` does:
+ * nothing when `ready` exists; otherwise, holding a lock beside `destination`
+ * (two notebooks started at once download once), it removes what a killed
+ * download left, runs `download` with a progress bar and prints its summary.
+ * A failure becomes an error naming the URL and how to point at a copy.
+ *
+ * @example
+ * ```ts
+ * import { downloadOnFirstUse } from "./download.ts";
+ * const folder = await Deno.makeTempDir();
+ * let downloads = 0;
+ * const spec = {
+ *   ready: folder, destination: folder, what: "data", barLabel: "data",
+ *   url: "https://example.org/data.zip", offlineHelp: "put the files in the folder.",
+ *   download: async () => { downloads++; return "wrote it"; },
+ * };
+ * await downloadOnFirstUse(spec); // the folder exists: nothing to do
+ * if (downloads !== 0) throw new Error("downloaded although the data was there");
+ * ```
+ */
+export async function downloadOnFirstUse(spec: FirstUseDownload): Promise<void> {
+  if (await isFolder(spec.ready)) return;
+  const parent = dirname(spec.destination);
+  await withFileLock(`${spec.destination}.lock`, async () => {
+    if (await isFolder(spec.ready)) return; // another process finished it meanwhile
+    await removeLeftovers(parent, `${basename(spec.destination)}.incomplete-`);
+    console.log(`No ${spec.what} at ${spec.destination} yet: downloading it from ${spec.url}.`);
+    const bar = spec.onProgress === undefined ? downloadProgressBar(spec.barLabel) : undefined;
+    try {
+      const summary = await spec.download(spec.onProgress ?? bar!.update);
+      bar?.finish();
+      console.log(summary);
+    } catch (error) {
+      bar?.finish();
+      throw new Error(
+        `Could not download the ${spec.what} from ${spec.url}: ${(error as Error).message}\n` +
+          `Without internet, point at a copy: ${spec.offlineHelp}`,
+      );
+    }
+  });
+}
+
+/** Whether `path` is an existing folder. */
+export async function isFolder(path: string): Promise<boolean> {
+  try {
+    return (await Deno.stat(path)).isDirectory;
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return false;
+    throw error;
   }
 }
