@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PNG } from "pngjs";
 import tarStream from "tar-stream";
-import { type DownloadProgress, downloadVerified } from "./download.ts";
+import { type DownloadProgress, downloadVerified, pathExists } from "./download.ts";
 
 /** Where the CIFAR-10 binary archive is published. */
 export const CIFAR10_URL = "https://www.cs.toronto.edu/~kriz/cifar-10-binary.tar.gz";
@@ -324,24 +324,14 @@ export interface Cifar10Destination {
   readonly classes: readonly Cifar10Class[];
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
-}
-
 /** True when `destination` holds every split's class folders; false when it does not exist; throws when it is incomplete. */
 async function isComplete({ destination, classes }: Cifar10Destination): Promise<boolean> {
-  if (!(await exists(destination))) return false;
+  if (!(await pathExists(destination))) return false;
   const expected = SPLITS.flatMap((split) =>
     classes.map(({ folder }) => join(destination, split.folder, folder))
   );
   for (const folder of expected) {
-    if (!(await exists(folder))) {
+    if (!(await pathExists(folder))) {
       throw new Error(
         `"${destination}" exists but has no "${folder}": it is not a complete download. ` +
           `Delete "${destination}" and run again.`,

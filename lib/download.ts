@@ -342,10 +342,20 @@ export async function downloadOnFirstUse(spec: FirstUseDownload): Promise<void> 
 
 /** Whether `path` is an existing folder. */
 export async function isFolder(path: string): Promise<boolean> {
+  return (await statOrUndefined(path))?.isDirectory === true;
+}
+
+/** Whether anything (file or folder) exists at `path`. */
+export async function pathExists(path: string): Promise<boolean> {
+  return (await statOrUndefined(path)) !== undefined;
+}
+
+/** `Deno.stat(path)`, or undefined when nothing is there (other errors are thrown). */
+async function statOrUndefined(path: string): Promise<Deno.FileInfo | undefined> {
   try {
-    return (await Deno.stat(path)).isDirectory;
+    return await Deno.stat(path);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
+    if (error instanceof Deno.errors.NotFound) return undefined;
     throw error;
   }
 }

@@ -8,7 +8,7 @@ import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { downloadVerified, stderrProgressBar } from "../download.ts";
+import { downloadVerified, pathExists, stderrProgressBar } from "../download.ts";
 import { checkModelFolder, MODEL_JSON, modelFolder, parseModelJson } from "./model_folder.ts";
 
 /** Options of {@link loadPretrainedModel}. */
@@ -42,16 +42,6 @@ function modelJsonUrl(source: string): URL {
     url.pathname = `${url.pathname.replace(/\/*$/, "")}/${MODEL_JSON}`;
   }
   return url;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await Deno.stat(path);
-    return true;
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return false;
-    throw error;
-  }
 }
 
 /** Downloads one file, with a progress bar when asked; a failure names the URL and the offline way. */
@@ -100,7 +90,7 @@ async function downloadModel(jsonUrl: URL, entry: string, progress: boolean): Pr
       await Deno.rename(staging, entry);
     } catch (error) {
       // Another process may have completed the same entry meanwhile; that copy is as good.
-      if (!(await exists(join(entry, MODEL_JSON)))) throw error;
+      if (!(await pathExists(join(entry, MODEL_JSON)))) throw error;
       await Deno.remove(staging, { recursive: true });
     }
   } catch (error) {
@@ -143,14 +133,14 @@ export async function loadPretrainedModel(
   const folderName = basename(jsonUrl.pathname.replace(/\/[^/]*\.json$/, ""));
   const name = folderName.replace(/[^A-Za-z0-9_.-]/g, "_") || "model";
   const entry = join(cacheDir, `${name}-${key}`);
-  if (await exists(entry)) {
+  if (await pathExists(entry)) {
     try {
       await checkModelFolder(entry);
     } catch {
       await Deno.remove(entry, { recursive: true });
     }
   }
-  if (!(await exists(entry))) {
+  if (!(await pathExists(entry))) {
     await Deno.mkdir(cacheDir, { recursive: true });
     await downloadModel(jsonUrl, entry, options.progress ?? true);
   }
