@@ -10,6 +10,7 @@ import { EarlyStopping } from "../lib/callbacks/early_stopping.ts";
 import { ReduceLROnPlateau } from "../lib/callbacks/reduce_lr_on_plateau.ts";
 import type { EpochLog } from "../lib/history.ts";
 import { getLearningRate, setLearningRate } from "../lib/learning_rate.ts";
+import { linearImageModel } from "./fixtures/first_step.ts";
 
 await tf.setBackend("cpu");
 
@@ -194,19 +195,6 @@ const pixels = (() => {
 })();
 const targets = trainIndices.map((index) => images.labels[index]);
 
-function linearModel(): tf.Sequential {
-  return tf.sequential({
-    layers: [
-      tf.layers.flatten({ inputShape: [8, 8, 3] }),
-      tf.layers.dense({
-        units: 1,
-        activation: "sigmoid",
-        kernelInitializer: tf.initializers.glorotUniform({ seed: 5 }),
-      }),
-    ],
-  });
-}
-
 /** The model's weights as one list: the 192 kernel weights, then the bias. */
 function flatWeights(model: tf.LayersModel): number[] {
   return model.getWeights().flatMap((weight) => Array.from(weight.dataSync()));
@@ -263,7 +251,7 @@ function assertTrajectory(actual: number[][], expected: number[][], tolerance: n
 
 /** trainModel over 5 epochs of one step each with `callbacks`; the weights after each epoch and the logged rates. */
 async function trainFiveSteps(optimizer: tf.Optimizer, callbacks: TrainingCallback[]) {
-  const model = linearModel();
+  const model = linearImageModel(5);
   const start = flatWeights(model);
   const recorder = weightRecorder();
   const history = await trainModel(
@@ -308,7 +296,7 @@ Deno.test("ReduceLROnPlateau(patience 2) with EarlyStopping(patience 5, restoreB
     source: { ...images, labels: images.labels.map((label) => 1 - label) },
     indices: trainIndices,
   };
-  const model = linearModel();
+  const model = linearImageModel(5);
   const start = flatWeights(model);
   const recorder = weightRecorder();
   const stopper = new EarlyStopping({ patience: 5, restoreBestWeights: true });

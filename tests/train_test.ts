@@ -11,7 +11,7 @@ import { formatEpochLine } from "../lib/progress.ts";
 import { selectEngine } from "../lib/engine.ts";
 import { trainModel } from "../lib/train.ts";
 import { weightedBinaryCrossEntropy } from "../lib/weighted_loss.ts";
-import { focalByHand, weightedBceByHand } from "./fixtures/first_step.ts";
+import { focalByHand, linearImageModel, weightedBceByHand } from "./fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -61,20 +61,6 @@ Deno.test("weighted binary cross-entropy matches a hand-worked case", () => {
     1e-5,
   );
 });
-
-/** Logistic regression on the flattened 8x8 images: no dropout, so a step can be worked by hand. */
-function linearImageModel(seed: number): tf.Sequential {
-  return tf.sequential({
-    layers: [
-      tf.layers.flatten({ inputShape: [8, 8, 3] }),
-      tf.layers.dense({
-        units: 1,
-        activation: "sigmoid",
-        kernelInitializer: tf.initializers.glorotUniform({ seed }),
-      }),
-    ],
-  });
-}
 
 /**
  * One SGD step of trainModel on 24 images as a single unshuffled batch, with
