@@ -1,87 +1,37 @@
 /**
- * The library's public API in one import, for notebooks and scripts:
+ * The library's public API in one import, for notebooks and scripts, grouped
+ * by the folder each part lives in:
  *
  * ```ts
- * import { loadImageFolder, catsDogsDir, runCondition } from "../lib/mod.ts";
+ * import { catsDogsFolder, loadImageFolder, runCondition } from "./mod.ts";
  * ```
  */
-export * from "./adam.ts";
-export * from "./auc.ts";
-export * from "./batches.ts";
-export * from "./callbacks/callback.ts";
-export * from "./callbacks/early_stopping.ts";
-export * from "./callbacks/reduce_lr_on_plateau.ts";
-export * from "./class_weight.ts";
-export * from "./display.ts";
-export * from "./engine.ts";
-export * from "./evaluate.ts";
-export * from "./experiment.ts";
-export * from "./history.ts";
-export * from "./image_folder.ts";
-export * from "./image_set.ts";
-export * from "./learning_rate.ts";
-export * from "./metrics.ts";
-export * from "./model.ts";
-export * from "./predict.ts";
-export * from "./profile.ts";
-export * from "./progress.ts";
-export * from "./random.ts";
-export * from "./report.ts";
-export * from "./sampling.ts";
-export * from "./subsets.ts";
-export * from "./train.ts";
-export * from "./weighted_loss.ts";
-export * from "./plots/class_counts.ts";
-export { confusionMatrix, type ConfusionMatrixOptions } from "./plots/confusion_matrix.ts";
-export * from "./plots/image_grid.ts";
-export * from "./plots/learning_rate_schedule.ts";
-export * from "./plots/loss_band.ts";
-export * from "./plots/loss_curve.ts";
-export * from "./plots/metric_bars.ts";
-export * from "./plots/precision_recall_curve.ts";
-export * from "./plots/roc_curve.ts";
-export * from "./cats_dogs.ts";
-export * from "./run_summary.ts";
-export * from "./prevalence.ts";
-export * from "./repeated_runs.ts";
-export * from "./score_on_sets.ts";
-export * from "./mnist.ts";
-export * from "./coil2000.ts";
-export * from "./table_sampling.ts";
-export * from "./array_dataset.ts";
-export * from "./array_training.ts";
-export * from "./weighted_categorical_loss.ts";
-export * from "./per_class_metrics.ts";
-export * from "./mnist_model.ts";
-export * from "./mnist_experiment.ts";
-export * from "./tabular_model.ts";
-export * from "./tabular_experiment.ts";
-export * from "./plots/per_class_recall.ts";
-export * from "./bootstrap.ts";
-export * from "./threshold_sweep.ts";
-export * from "./calibration.ts";
-export * from "./focal_loss.ts";
-export * from "./prior_shift.ts";
-export * from "./runs_frame.ts";
-export * from "./run_experiment.ts";
-export * from "./experiment_grid.ts";
-export * from "./imbalance_strategy.ts";
-export * from "./stored_frames.ts";
-export * from "./deployment_metrics.ts";
-export * from "./plots/reliability_diagram.ts";
-export * from "./plots/interval_lines.ts";
-export * from "./run_intervals.ts";
-export * from "./imbalance_study.ts";
-export * from "./grid_scores.ts";
 
-// Pretrained models: loading, a frozen base with a new head, features computed once.
+// Data: image folders, CIFAR-10, MNIST, the insurance table; subsets, resampling, batches, seeded randomness.
+export * from "./data/array_dataset.ts";
+export * from "./data/batches.ts";
+export * from "./data/cats_dogs.ts";
+export * from "./data/coil2000.ts";
+export * from "./data/image_folder.ts";
+export * from "./data/image_set.ts";
+export * from "./data/mnist.ts";
+export * from "./data/random.ts";
+export * from "./data/sampling.ts";
+export * from "./data/subsets.ts";
+export * from "./data/table_sampling.ts";
+
+// Models: the series' CNN, the MNIST tutorial's CNN, dense nets for tables, pretrained bases with a new head.
+export * from "./models/mnist_cnn.ts";
+export * from "./models/predict.ts";
+export * from "./models/simple_cnn.ts";
+export * from "./models/tabular_model.ts";
 export {
   type CachedFeatures,
   cachedFeatures,
   type FeatureCacheOptions,
   imageSetIdentity,
   modelIdentity,
-} from "./pretrained/feature_cache.ts";
+} from "./models/pretrained/feature_cache.ts";
 export {
   defaultCutLayer,
   featureExtractor,
@@ -89,11 +39,79 @@ export {
   type FrozenBaseModel,
   type FrozenBaseOptions,
   frozenBaseWithHead,
-} from "./pretrained/frozen_base.ts";
-export { buildHead, type HeadOptions } from "./pretrained/head.ts";
-export { loadPretrainedModel, type LoadPretrainedOptions } from "./pretrained/load_pretrained.ts";
+} from "./models/pretrained/frozen_base.ts";
+export { buildHead, type HeadOptions } from "./models/pretrained/head.ts";
+export {
+  loadPretrainedModel,
+  type LoadPretrainedOptions,
+} from "./models/pretrained/load_pretrained.ts";
 export {
   checkModelFolder,
   modelFolder,
   type ModelFolderOptions,
-} from "./pretrained/model_folder.ts";
+} from "./models/pretrained/model_folder.ts";
+
+// Training: the epoch loop, losses and class weights, optimizers, callbacks, progress.
+export * from "./training/adam.ts";
+export * from "./training/array_training.ts";
+export * from "./training/callbacks/callback.ts";
+export * from "./training/callbacks/early_stopping.ts";
+export * from "./training/callbacks/reduce_lr_on_plateau.ts";
+export * from "./training/class_weight.ts";
+export * from "./training/focal_loss.ts";
+export * from "./training/history.ts";
+export * from "./training/imbalance_strategy.ts";
+export * from "./training/learning_rate.ts";
+export * from "./training/progress.ts";
+export * from "./training/train.ts";
+export * from "./training/weighted_categorical_loss.ts";
+export * from "./training/weighted_loss.ts";
+
+// Metrics: thresholded scores, ranking metrics, calibration, prevalence and prior shift.
+export * from "./metrics/auc.ts";
+export * from "./metrics/calibration.ts";
+export * from "./metrics/deployment_metrics.ts";
+export * from "./metrics/evaluate.ts";
+export * from "./metrics/metrics.ts";
+export * from "./metrics/per_class_metrics.ts";
+export * from "./metrics/prevalence.ts";
+export * from "./metrics/prior_shift.ts";
+export * from "./metrics/threshold_sweep.ts";
+
+// Statistics: intervals over seeds and bootstrap intervals.
+export * from "./statistics/bootstrap.ts";
+export * from "./statistics/run_intervals.ts";
+
+// Experiments: a condition run over seeds, grids of conditions, stored results, summaries.
+export * from "./experiments/experiment.ts";
+export * from "./experiments/experiment_grid.ts";
+export * from "./experiments/grid_scores.ts";
+export * from "./experiments/imbalance_study.ts";
+export * from "./experiments/mnist_experiment.ts";
+export * from "./experiments/profile.ts";
+export * from "./experiments/repeated_runs.ts";
+export * from "./experiments/run_experiment.ts";
+export * from "./experiments/run_summary.ts";
+export * from "./experiments/runs_frame.ts";
+export * from "./experiments/score_on_sets.ts";
+export * from "./experiments/stored_frames.ts";
+export * from "./experiments/tabular_experiment.ts";
+
+// Charts and tables shown inline in Jupyter.
+export * from "./charts/class_counts.ts";
+export * from "./charts/display.ts";
+export * from "./charts/image_grid.ts";
+export * from "./charts/interval_lines.ts";
+export * from "./charts/learning_rate_schedule.ts";
+export * from "./charts/loss_band.ts";
+export * from "./charts/loss_curve.ts";
+export * from "./charts/metric_bars.ts";
+export * from "./charts/per_class_recall.ts";
+export * from "./charts/precision_recall_curve.ts";
+export * from "./charts/reliability_diagram.ts";
+export * from "./charts/roc_curve.ts";
+export * from "./charts/show_result.ts";
+export { confusionMatrix, type ConfusionMatrixOptions } from "./charts/confusion_matrix.ts";
+
+// Engine: which TensorFlow.js backend runs, and why.
+export * from "./engine/select_engine.ts";

@@ -1,17 +1,17 @@
 /**
- * `deno task wasm`: compiles lib/wasm_kernels/heap_loops.wat and stores both
- * variants, base64-encoded, in lib/wasm_kernels/heap_loops_binary.ts (written
+ * `deno task wasm`: compiles lib/engine/wasm/heap_loops.wat and stores both
+ * variants, base64-encoded, in lib/engine/wasm/heap_loops_binary.ts (written
  * to a temporary file first, then renamed, so a failed build leaves the old
  * one). Run it after editing the .wat file; a test fails until you do.
  */
-import { bytesToBase64 } from "../lib/display.ts";
-import { compileHeapLoops, readHeapLoopsSource } from "../lib/wasm_kernels/heap_loops_source.ts";
+import { bytesToBase64 } from "../lib/charts/display.ts";
+import { compileHeapLoops, readHeapLoopsSource } from "../lib/engine/wasm/heap_loops_source.ts";
 
 const binaries = await compileHeapLoops(await readHeapLoopsSource());
-const target = new URL("../lib/wasm_kernels/heap_loops_binary.ts", import.meta.url);
+const target = new URL("../lib/engine/wasm/heap_loops_binary.ts", import.meta.url);
 const text = `/**
  * heap_loops.wat compiled by \`deno task wasm\` (scripts/build_heap_loops.ts):
- * do not edit; tests/heap_loops_test.ts checks it matches the source.
+ * do not edit; tests/engine/wasm/heap_loops_test.ts checks it matches the source.
  */
 
 /** The module for the wasm backend's threaded build, whose memory is shared. */

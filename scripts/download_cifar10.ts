@@ -22,8 +22,8 @@ import {
   defaultCatsDogsRoot,
   defaultOtherClassesRoot,
   downloadCifar10,
-} from "../lib/cifar10.ts";
-import { stderrProgressBar } from "../lib/download.ts";
+} from "../lib/data/cifar10.ts";
+import { stderrProgressBar } from "../lib/data/download.ts";
 
 const usage = "Usage: deno task data [--url URL] [--md5 HEX] [--dest FOLDER] " +
   "[--other-dest FOLDER] [--cats-dogs-only]";

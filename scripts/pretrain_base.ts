@@ -1,5 +1,5 @@
 /**
- * `deno task pretrain`: trains the offline base (lib/pretrained/pretrain.ts)
+ * `deno task pretrain`: trains the offline base (lib/models/pretrained/pretrain.ts)
  * on CIFAR-10's six classes that are neither cats nor dogs and saves it as a
  * TensorFlow.js layers model with a README giving how it was made and how
  * well it does.
@@ -12,11 +12,11 @@
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { selectEngine } from "../lib/engine.ts";
-import { loadImageFolder } from "../lib/image_folder.ts";
-import { modelFolder } from "../lib/pretrained/model_folder.ts";
-import { pretrainBase, weightsSha256 } from "../lib/pretrained/pretrain.ts";
-import { imageCount } from "../lib/image_set.ts";
+import { selectEngine } from "../lib/engine/select_engine.ts";
+import { loadImageFolder } from "../lib/data/image_folder.ts";
+import { modelFolder } from "../lib/models/pretrained/model_folder.ts";
+import { pretrainBase, weightsSha256 } from "../lib/models/pretrained/pretrain.ts";
+import { imageCount } from "../lib/data/image_set.ts";
 
 const usage = "Usage: TFJS_WASM_THREADS=1 deno task pretrain [--seed N] [--epochs N] " +
   "[--out FOLDER]";

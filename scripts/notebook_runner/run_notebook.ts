@@ -96,7 +96,7 @@ export function runsCopyPath(notebookPath: string): string {
 
 /**
  * Whether a kernel started with `extraEnvironment` over this process's environment runs the full
- * profile: `PROFILE` unset or "full", as `lib/profile.ts` reads it. Only such runs may replace a
+ * profile: `PROFILE` unset or "full", as `lib/experiments/profile.ts` reads it. Only such runs may replace a
  * stored notebook; a quick or any other profile's outputs are not the reader's copy.
  */
 export function runsFullProfile(extraEnvironment: Record<string, string> = {}): boolean {

@@ -1,0 +1,63 @@
+/** Training and validation loss per epoch of one run: the first chart to look at after training. */
+import * as Plot from "@observablehq/plot";
+import type { Chart } from "./display.ts";
+import type { History } from "../training/history.ts";
+import { requireHistory } from "./checks.ts";
+import { type CommonChartOptions, figure, seriesColor } from "./figure.ts";
+
+/** Options of `lossCurve`. */
+export interface LossCurveOptions extends CommonChartOptions {
+  /** Label of the y axis (default "Loss (binary cross-entropy)"). */
+  yLabel?: string;
+}
+
+/**
+ * Training loss (solid) and validation loss (dashed, when the run had
+ * validation data) per epoch, with the epoch of lowest validation loss marked.
+ */
+export function lossCurve(history: History, options: LossCurveOptions = {}): Chart {
+  requireHistory(history, "history", "lossCurve");
+  const training = history.map((epoch) => ({ epoch: epoch.epoch, loss: epoch.loss }));
+  const validation = history.filter((epoch) => epoch.valLoss !== undefined)
+    .map((epoch) => ({ epoch: epoch.epoch, loss: epoch.valLoss as number }));
+  const best = validation.reduce<typeof validation[number] | undefined>(
+    (lowest, point) => lowest === undefined || point.loss < lowest.loss ? point : lowest,
+    undefined,
+  );
+  const [trainColor, validationColor] = [seriesColor(0), seriesColor(2)];
+  return figure({
+    description: `loss curve over ${history.length} epochs`,
+    title: options.title ?? "Loss per epoch",
+    subtitle: options.subtitle,
+    caption: options.caption ??
+      (best
+        ? `Lowest validation loss ${best.loss.toPrecision(3)} at epoch ${best.epoch}.`
+        : undefined),
+    legend: [
+      { label: "training", color: trainColor },
+      ...(validation.length > 0
+        ? [{ label: "validation", color: validationColor, dash: "5,3" }]
+        : []),
+    ],
+    plot: {
+      width: options.width,
+      height: options.height ?? 320,
+      grid: true,
+      x: { label: "Epoch", tickFormat: "d", ticks: Math.min(history.length, 10) },
+      y: { label: options.yLabel ?? "Loss (binary cross-entropy)", zero: true },
+      marks: [
+        Plot.lineY(training, { x: "epoch", y: "loss", stroke: trainColor, strokeWidth: 2 }),
+        Plot.dot(training, { x: "epoch", y: "loss", fill: trainColor, r: 2 }),
+        Plot.lineY(validation, {
+          x: "epoch",
+          y: "loss",
+          stroke: validationColor,
+          strokeWidth: 2,
+          strokeDasharray: "5,3",
+        }),
+        Plot.dot(validation, { x: "epoch", y: "loss", fill: validationColor, r: 2 }),
+        ...(best ? [Plot.dot([best], { x: "epoch", y: "loss", stroke: "black", r: 5 })] : []),
+      ],
+    },
+  });
+}

@@ -1,0 +1,158 @@
+/**
+ * Scores every run of an experiment grid from its stored predictions: the
+ * test metrics at the condition's deployment prevalence at threshold 0.5,
+ * and at the threshold chosen on the validation set. Everything is
+ * recomputed from the predictions, so changing how runs are scored needs
+ * no retraining.
+ */
+import pl from "nodejs-polars";
+import {
+  bestThresholdAtPrevalence,
+  metricsAtPrevalence,
+  scoreAtPrevalence,
+  thresholdSweepAtPrevalence,
+} from "../metrics/deployment_metrics.ts";
+import type { GridFrames } from "./experiment_grid.ts";
+import { confusionCounts } from "../metrics/metrics.ts";
+
+/** A grid point's row of the `conditions` frame: `condition` and its settings. */
+export type ConditionRow = Record<string, string | number>;
+
+/** Options of {@link scoreGridRuns}. */
+export interface ScoreGridOptions {
+  /** The deployment share of positives of a condition, e.g. 1 / (1 + catsPerDog). */
+  prevalence: (condition: ConditionRow) => number;
+  /**
+   * Changes a run's probabilities before scoring (validation and test
+   * alike), e.g. a prior-shift correction; default none.
+   */
+  transform?: (probabilities: Float64Array, condition: ConditionRow) => ArrayLike<number>;
+}
+
+/** The labels and probabilities of one run and set. */
+export interface RunPredictions {
+  labels: Float64Array;
+  probabilities: Float64Array;
+}
+
+/** The predictions of the run (`condition`, `seed`) in a predictions frame, in example order. */
+export function runPredictions(
+  predictions: pl.DataFrame,
+  condition: string,
+  seed: number,
+): RunPredictions {
+  const rows = predictions
+    .filter(pl.col("condition").eq(pl.lit(condition)).and(pl.col("seed").eq(pl.lit(seed))))
+    .sort("example");
+  if (rows.height === 0) {
+    throw new Error(
+      `runPredictions: no predictions for "${condition}", seed ${seed}; ` +
+        "check the name and seed against the runs frame.",
+    );
+  }
+  return {
+    labels: Float64Array.from(rows.getColumn("label").toArray() as number[]),
+    probabilities: Float64Array.from(rows.getColumn("probability").toArray() as number[]),
+  };
+}
+
+/**
+ * One row per run: the condition's settings, `seed`, `prevalence`, then at
+ * threshold 0.5 `precision`, `recall`, `f1`, `specificity`, `accuracy`,
+ * `rocAuc`, `prAuc`, `brier`, `ece` (all at the prevalence), and
+ * `tunedThreshold` (the F1-best threshold on the validation set, at the
+ * prevalence) with the test's `tunedPrecision`, `tunedRecall`, `tunedF1` there.
+ */
+export function scoreGridRuns(frames: GridFrames, options: ScoreGridOptions): pl.DataFrame {
+  const rows = gridRuns(frames).map(({ condition, seed, settings }) => {
+    const prevalence = options.prevalence(settings);
+    const prepare = (set: RunPredictions) => ({
+      labels: set.labels,
+      probabilities: options.transform
+        ? options.transform(set.probabilities, settings)
+        : set.probabilities,
+    });
+    const test = prepare(runPredictions(frames.testPredictions, condition, seed));
+    const validation = prepare(runPredictions(frames.validationPredictions, condition, seed));
+    const tuned = bestThresholdAtPrevalence(
+      validation.labels,
+      validation.probabilities,
+      prevalence,
+    );
+    const tunedTest = metricsAtPrevalence(
+      confusionCounts(test.labels, test.probabilities, tuned.threshold),
+      prevalence,
+    );
+    const { threshold: _, ...score } = scoreAtPrevalence(
+      test.labels,
+      test.probabilities,
+      prevalence,
+    );
+    return {
+      ...settings,
+      seed,
+      ...score,
+      tunedThreshold: tuned.threshold,
+      tunedPrecision: tunedTest.precision,
+      tunedRecall: tunedTest.recall,
+      tunedF1: tunedTest.f1,
+    };
+  });
+  return pl.readRecords(rows);
+}
+
+/**
+ * One row per run of the named conditions and threshold (default 0, 0.01,
+ * …, 1): the condition's settings, `seed`, `threshold`, then `measure`
+ * (precision, recall, f1) and `value` on the test set at the condition's
+ * prevalence, ready for
+ * `summarizeRuns({ by: [..., "measure", "threshold"], metrics: ["value"] })`.
+ */
+export function thresholdRuns(
+  frames: GridFrames,
+  options: { conditions: readonly string[]; prevalence: (condition: ConditionRow) => number },
+): pl.DataFrame {
+  const runs = gridRuns(frames).filter((run) => options.conditions.includes(run.condition));
+  const rows = runs.flatMap((run) => {
+    const condition = run.settings;
+    const { labels, probabilities } = runPredictions(
+      frames.testPredictions,
+      run.condition,
+      run.seed,
+    );
+    return thresholdSweepAtPrevalence(labels, probabilities, options.prevalence(condition))
+      .flatMap((row) =>
+        (["precision", "recall", "f1"] as const).map((metric) => ({
+          ...condition,
+          seed: run.seed,
+          threshold: row.threshold,
+          measure: metric,
+          value: row[metric],
+        }))
+      );
+  });
+  if (rows.length === 0) {
+    throw new Error(
+      `thresholdRuns: none of ${options.conditions.join(", ")} is in the runs; check the names.`,
+    );
+  }
+  return pl.readRecords(rows);
+}
+
+/** The grid's runs in the runs frame's order, each with its condition's settings row. */
+function gridRuns(
+  frames: GridFrames,
+): { condition: string; seed: number; settings: ConditionRow }[] {
+  const settings = new Map(
+    (frames.conditions.toRecords() as ConditionRow[]).map((row) => [String(row.condition), row]),
+  );
+  const runs = frames.runs.select("condition", "seed").toRecords() as {
+    condition: string;
+    seed: number;
+  }[];
+  return runs.map(({ condition, seed }) => {
+    const row = settings.get(condition);
+    if (!row) throw new Error(`the run "${condition}" has no row in the conditions frame.`);
+    return { condition, seed, settings: row };
+  });
+}

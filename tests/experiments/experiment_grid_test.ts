@@ -1,0 +1,128 @@
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import { prepareDataset, toTensors } from "../../lib/data/batches.ts";
+import { selectEngine } from "../../lib/engine/select_engine.ts";
+import { runExperimentGrid } from "../../lib/experiments/experiment_grid.ts";
+import { imbalanceStrategies, trainingForStrategy } from "../../lib/training/imbalance_strategy.ts";
+import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
+import { noiseImageSet } from "../fixtures/noise_images.ts";
+import { trainingModeOutputs, weightedBceByHand } from "../fixtures/first_step.ts";
+import * as tf from "@tensorflow/tfjs";
+import pl from "nodejs-polars";
+
+await selectEngine({ backend: "wasm", log: () => {} });
+
+/** 8x8 noise images, every fourth one a dog. */
+const images = noiseImageSet(24, 7);
+const all = [...images.labels.keys()];
+const cats = all.filter((index) => images.labels[index] === 0);
+const dogs = all.filter((index) => images.labels[index] === 1);
+
+Deno.test("trainingForStrategy: the class counts and weights of each strategy", () => {
+  const byClass = [cats.slice(0, 12), dogs.slice(0, 3)];
+  const counts = (strategy: (typeof imbalanceStrategies)[number]) =>
+    trainingForStrategy(images, byClass, strategy, 5).train.classCounts();
+  assertEquals(counts("nothing"), { cats: 12, dogs: 3 });
+  assertEquals(counts("balanced weights"), { cats: 12, dogs: 3 });
+  assertEquals(counts("oversampling"), { cats: 12, dogs: 12 });
+  assertEquals(counts("undersampling"), { cats: 3, dogs: 3 });
+  // scikit-learn's "balanced": 15 / (2 × 12) and 15 / (2 × 3).
+  assertEquals(trainingForStrategy(images, byClass, "balanced weights", 5).classWeight, {
+    0: 15 / 24,
+    1: 15 / 6,
+  });
+  assertEquals(trainingForStrategy(images, byClass, "nothing", 5).classWeight, undefined);
+  // Oversampling keeps every original dog and only repeats dogs.
+  const oversampled = trainingForStrategy(images, byClass, "oversampling", 5).train.indices;
+  assert(byClass[1].every((dog) => oversampled.includes(dog)), "an original dog was dropped");
+  assert(oversampled.every((index) => byClass.flat().includes(index)), "an unknown image appeared");
+});
+
+Deno.test("trainingForStrategy is seeded and refuses an unknown strategy", async () => {
+  const byClass = [cats.slice(0, 12), dogs.slice(0, 3)];
+  const order = (seed: number) =>
+    trainingForStrategy(images, byClass, "undersampling", seed).train.epochOrder(0);
+  assertEquals(order(3), order(3));
+  assert(JSON.stringify(order(3)) !== JSON.stringify(order(4)), "two seeds gave the same order");
+  await assertRejectsWith(
+    // @ts-expect-error: an unknown strategy, as a notebook typo would pass it
+    () => trainingForStrategy(images, byClass, "smote", 1),
+    'unknown strategy "smote"',
+  );
+});
+
+Deno.test("runExperimentGrid runs every point over the seeds and stacks the frames", async () => {
+  const tensorsBefore = tf.memory().numTensors;
+  const test = { source: images, indices: all.slice(0, 6) };
+  const validation = { source: images, indices: all.slice(6, 10) };
+  const points = [
+    { name: "a", weight: 1 },
+    { name: "b", weight: 3 },
+  ];
+  const frames = await runExperimentGrid(points, (point, seed) => ({
+    // One unshuffled batch, so the first step's loss can be worked out below.
+    train: prepareDataset(images, [all.slice(10)], { seed, batchSize: 14, shuffle: false }),
+    classWeight: { 0: 1, 1: point.weight },
+    validation,
+    validateEachEpoch: false,
+    test,
+    epochs: 2,
+    progress: "none",
+  }), { seeds: [1, 2] });
+  assertEquals(frames.conditions.getColumn("condition").toArray(), ["a", "b"]);
+  assertEquals(frames.conditions.getColumn("weight").toArray(), [1, 3]);
+  assertEquals(frames.runs.getColumn("condition").toArray(), ["a", "a", "b", "b"]);
+  assertEquals(frames.runs.getColumn("seed").toArray(), [1, 2, 1, 2]);
+  assertEquals(frames.histories.height, 8);
+  // No per-epoch validation was asked for.
+  assertEquals(frames.histories.getColumn("valLoss").nullCount(), 8);
+  assertEquals(frames.testPredictions.height, 4 * 6);
+  assertEquals(frames.validationPredictions.height, 4 * 4);
+  assertEquals(
+    frames.validationPredictions.getColumn("label").toArray().slice(0, 4),
+    validation.indices.map((index) => images.labels[index]),
+  );
+  // Each point's class weight reached training: each run's first loss is the cross-entropy
+  // weighted by it, worked out from the training-mode predictions of a twin of the run's model.
+  const firstLosses = frames.histories.filter(pl.col("epoch").eq(1)).getColumn("loss")
+    .toArray() as number[];
+  const batch = toTensors(images, all.slice(10));
+  const labels = Array.from(await batch.y.data());
+  const runs = [["a", 1, 1], ["a", 2, 1], ["b", 1, 3], ["b", 2, 3]] as const;
+  for (const [position, [name, seed, weight]] of runs.entries()) {
+    const twin = buildSimpleCnn({ imageSize: 8, seed });
+    const expected = weightedBceByHand(labels, await trainingModeOutputs(twin, batch.x), {
+      0: 1,
+      1: weight,
+    });
+    twin.dispose();
+    assertAlmostEquals(firstLosses[position], expected, 1e-5, `${name}, seed ${seed}`);
+  }
+  tf.dispose([batch.x, batch.y]);
+  // ... and trained other models: the same seed scores the test images differently.
+  const scores = frames.testPredictions.getColumn("probability").toArray() as number[];
+  assert(
+    scores.slice(0, 6).some((score, example) => Math.abs(score - scores[12 + example]) > 1e-3),
+    "class weights 1 and 3 gave the same test scores",
+  );
+  // The models were disposed.
+  assertEquals(tf.memory().numTensors, tensorsBefore);
+});
+
+Deno.test("runExperimentGrid refuses repeated names and conditions without validation", async () => {
+  const test = { source: images, indices: all.slice(0, 6) };
+  const make = () => ({
+    train: prepareDataset(images, [all.slice(10)], { seed: 1 }),
+    test,
+    epochs: 1,
+    progress: "none" as const,
+  });
+  await assertRejectsWith(
+    () => runExperimentGrid([{ name: "x" }, { name: "x" }], make, { seeds: [1] }),
+    '"x" is used twice',
+  );
+  await assertRejectsWith(
+    () => runExperimentGrid([{ name: "x" }], make, { seeds: [1] }),
+    "has no validation set",
+  );
+  await assertRejectsWith(() => runExperimentGrid([], make, { seeds: [1] }), "no grid points");
+});

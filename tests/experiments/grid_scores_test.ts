@@ -1,0 +1,134 @@
+import pl from "nodejs-polars";
+import { assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import {
+  bestThresholdAtPrevalence,
+  metricsAtPrevalence,
+  scoreAtPrevalence,
+} from "../../lib/metrics/deployment_metrics.ts";
+import type { GridFrames } from "../../lib/experiments/experiment_grid.ts";
+import { runPredictions, scoreGridRuns, thresholdRuns } from "../../lib/experiments/grid_scores.ts";
+import { confusionCounts } from "../../lib/metrics/metrics.ts";
+import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
+
+const testLabels = [1, 0, 1, 0, 1, 0];
+const validationLabels = [1, 1, 0, 0];
+/** Probabilities of each run, test then validation. */
+const runsData = [
+  {
+    condition: "x",
+    seed: 1,
+    test: [0.9, 0.8, 0.6, 0.4, 0.3, 0.1],
+    validation: [0.7, 0.2, 0.6, 0.1],
+  },
+  {
+    condition: "x",
+    seed: 2,
+    test: [0.6, 0.5, 0.7, 0.2, 0.55, 0.3],
+    validation: [0.9, 0.8, 0.3, 0.2],
+  },
+  {
+    condition: "y",
+    seed: 1,
+    test: [0.2, 0.1, 0.3, 0.15, 0.4, 0.05],
+    validation: [0.3, 0.4, 0.1, 0.2],
+  },
+];
+const predictions = (set: "test" | "validation", labels: number[]) =>
+  pl.DataFrame({
+    condition: runsData.flatMap((run) => run[set].map(() => run.condition)),
+    seed: runsData.flatMap((run) => run[set].map(() => run.seed)),
+    // Stored out of order, to check that runPredictions sorts by example.
+    example: runsData.flatMap((run) => run[set].map((_, i) => i)),
+    probability: runsData.flatMap((run) => run[set]),
+    label: runsData.flatMap(() => labels),
+  }).sort("probability");
+const frames: GridFrames = {
+  conditions: pl.DataFrame({ condition: ["x", "y"], catsPerDog: [4, 9] }),
+  runs: pl.DataFrame({ condition: ["x", "x", "y"], seed: [1, 2, 1] }),
+  histories: pl.DataFrame({ condition: ["x"], seed: [1], epoch: [1], loss: [0.5] }),
+  testPredictions: predictions("test", testLabels),
+  validationPredictions: predictions("validation", validationLabels),
+};
+const prevalence = (condition: Record<string, string | number>) =>
+  1 / (1 + Number(condition.catsPerDog));
+
+Deno.test("runPredictions returns one run's labels and probabilities in example order", () => {
+  const run = runPredictions(frames.testPredictions, "x", 2);
+  assertEquals(Array.from(run.probabilities), runsData[1].test);
+  assertEquals(Array.from(run.labels), testLabels);
+});
+
+Deno.test("scoreGridRuns: each run's metrics at its condition's prevalence, and at the threshold tuned on validation", () => {
+  const rows = scoreGridRuns(frames, { prevalence }).toRecords() as Record<
+    string,
+    number | string
+  >[];
+  assertEquals(rows.map((row) => [row.condition, row.seed, row.catsPerDog]), [["x", 1, 4], [
+    "x",
+    2,
+    4,
+  ], ["y", 1, 9]]);
+  runsData.forEach((run, index) => {
+    const π = run.condition === "x" ? 0.2 : 0.1;
+    const expected = scoreAtPrevalence(testLabels, run.test, π);
+    for (const key of ["precision", "recall", "f1", "rocAuc", "prAuc", "brier", "ece"] as const) {
+      assertAlmostEquals(
+        rows[index][key] as number,
+        expected[key],
+        1e-12,
+        `${key} of run ${index}`,
+      );
+    }
+    const tuned = bestThresholdAtPrevalence(validationLabels, run.validation, π);
+    assertEquals(rows[index].tunedThreshold, tuned.threshold);
+    const tunedTest = metricsAtPrevalence(
+      confusionCounts(testLabels, run.test, tuned.threshold),
+      π,
+    );
+    assertAlmostEquals(rows[index].tunedF1 as number, tunedTest.f1, 1e-12);
+  });
+  // Run y flags nothing at 0.5: recall and precision 0, and a tuned threshold below its scores.
+  assertEquals([rows[2].recall, rows[2].precision], [0, 0]);
+  assertEquals(rows[2].tunedThreshold as number < 0.4, true);
+});
+
+Deno.test("scoreGridRuns applies the transform to test and validation probabilities", () => {
+  const shift = { trainPrevalence: 0.5, targetPrevalence: 0.2 };
+  const rows = scoreGridRuns(frames, {
+    prevalence,
+    transform: (probabilities, condition) =>
+      condition.condition === "x" ? correctForPrior(probabilities, shift) : probabilities,
+  }).toRecords() as Record<string, number>[];
+  const corrected = correctForPrior(runsData[0].test, shift);
+  assertAlmostEquals(rows[0].brier, scoreAtPrevalence(testLabels, corrected, 0.2).brier, 1e-12);
+  assertAlmostEquals(
+    rows[2].brier,
+    scoreAtPrevalence(testLabels, runsData[2].test, 0.1).brier,
+    1e-12,
+  );
+});
+
+Deno.test("thresholdRuns: precision, recall and F1 per run and threshold", () => {
+  const frame = thresholdRuns(frames, { conditions: ["x"], prevalence });
+  // 2 runs × 101 thresholds × 3 measures.
+  assertEquals(frame.height, 2 * 101 * 3);
+  const row = frame.filter(
+    pl.col("seed").eq(1).and(pl.col("threshold").eq(0.5)).and(pl.col("measure").eq(pl.lit("f1"))),
+  ).toRecords()[0];
+  assertAlmostEquals(
+    row.value as number,
+    scoreAtPrevalence(testLabels, runsData[0].test, 0.2).f1,
+    1e-12,
+  );
+});
+
+Deno.test("the grid scorers name unknown runs and conditions", async () => {
+  await assertRejectsWith(
+    () => runPredictions(frames.testPredictions, "z", 1),
+    'no predictions for "z"',
+  );
+  await assertRejectsWith(
+    () => thresholdRuns(frames, { conditions: ["z"], prevalence }),
+    "none of z",
+  );
+});

@@ -1,0 +1,156 @@
+import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import type { HeadRun } from "../../lib/models/pretrained/head_training.ts";
+import {
+  comparisonSentence,
+  comparisonTableRows,
+  conditionIntervals,
+  expectSign,
+  formatEstimate,
+  intervalOf,
+  intervalTableRows,
+  pairedComparisons,
+  pairedDifference,
+  randomScoresAveragePrecision,
+  seedMeanInterval,
+  trivialBaseline,
+} from "../../lib/experiments/head_study.ts";
+import { scorePredictions } from "../../lib/metrics/evaluate.ts";
+import { createRandom, deriveSeed } from "../../lib/data/random.ts";
+
+/** 200 negatives and 20 positives. */
+const labels = Uint8Array.from({ length: 220 }, (_, i) => (i < 20 ? 1 : 0));
+
+/** Runs whose scores separate the classes by `gap` (0: random scores), one per seed. */
+function runs(gap: number, seeds: number[], shift = 0): HeadRun[] {
+  return seeds.map((seed) => {
+    const random = createRandom(deriveSeed(seed, Math.round(gap * 100), shift));
+    const testScores = Float32Array.from(labels, (label) => random.next() * 0.4 + gap * label);
+    return {
+      seed,
+      history: [],
+      testScores,
+      test: scorePredictions(labels, testScores),
+      seconds: 0,
+    };
+  });
+}
+
+Deno.test("trivial baselines at a share of positives π", () => {
+  const p = 0.1;
+  assertAlmostEquals(trivialBaseline("f1", p).bar, 2 * p / (1 + p), 1e-12);
+  assertEquals(trivialBaseline("precision", p).bar, p);
+  assertEquals(trivialBaseline("prAuc", p).bar, p);
+  assertEquals(trivialBaseline("auc", p).bar, 0.5);
+  assertEquals(trivialBaseline("accuracy", p).bar, 0.9);
+  assert(trivialBaseline("f1", p).text.includes("0.182"), trivialBaseline("f1", p).text);
+  assert(trivialBaseline("accuracy", p).text.includes("flag nothing 0.900"));
+});
+
+Deno.test("random scores' average precision tends to π, and lies above it for few positives", () => {
+  const few = randomScoresAveragePrecision(20, 200, { draws: 3000 });
+  assert(few > 0.1 && few < 0.125, `20 of 220: ${few}`);
+  const many = randomScoresAveragePrecision(500, 500, { draws: 300 });
+  assertAlmostEquals(many, 0.5, 0.01);
+  assertEquals(
+    trivialBaseline("prAuc", 0.1, { randomPrAuc: 0.11 }).bar,
+    0.11,
+    "the simulated value is the bar when given",
+  );
+});
+
+Deno.test("a separating condition clears the trivial bars; random scores do not", () => {
+  const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const conditions = [
+    { name: "good", runs: runs(0.6, seeds) },
+    { name: "random", runs: runs(0, seeds) },
+  ];
+  const intervals = conditionIntervals(conditions, labels, ["auc", "prAuc", "f1"], {
+    seed: 1,
+    resamples: 200,
+  });
+  const find = (condition: string, metric: string) =>
+    intervals.find((interval) => interval.condition === condition && interval.metric === metric)!;
+  assert(find("good", "auc").clearsTrivial && find("good", "prAuc").clearsTrivial);
+  assert(!find("random", "auc").clearsTrivial, formatEstimate(find("random", "auc")));
+  assert(!find("random", "prAuc").clearsTrivial, formatEstimate(find("random", "prAuc")));
+  const rows = intervalTableRows(intervals);
+  assertEquals(rows.length, 3, "two conditions and the trivial rules");
+  assert(rows[1].auc.endsWith(" *"), "a result not clearing its bar is marked");
+  assert(!rows[0].auc.endsWith(" *"));
+  const randomAp = randomScoresAveragePrecision(20, 200);
+  assertEquals(rows[2].prAuc, `random scores ${randomAp.toFixed(3)} (π 0.091)`);
+});
+
+Deno.test("paired differences: a real gap excludes 0, two random conditions do not; seeds must match", () => {
+  const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const good = { name: "good", runs: runs(0.6, seeds) };
+  const random = { name: "random", runs: runs(0, seeds) };
+  const random2 = { name: "random 2", runs: runs(0, seeds, 7) };
+  const gap = pairedDifference(good, random, labels, "auc", { seed: 2, resamples: 200 });
+  assert(gap.low > 0, formatEstimate(gap));
+  const none = pairedDifference(random, random2, labels, "auc", { seed: 2, resamples: 200 });
+  assert(none.low < 0 && 0 < none.high, formatEstimate(none));
+  let message = "";
+  try {
+    pairedDifference(good, { name: "other seeds", runs: runs(0, [2, 1]) }, labels, "auc", {
+      seed: 1,
+    });
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes("same seeds"), message);
+});
+
+Deno.test("pairedComparisons settle signs; expectSign throws when a stated sign is reversed", () => {
+  const seeds = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+  const conditions = [
+    { name: "good", runs: runs(0.6, seeds) },
+    { name: "random", runs: runs(0, seeds) },
+  ];
+  const comparisons = pairedComparisons(
+    conditions,
+    [{ a: "good", b: "random", metric: "auc" }, { a: "random", b: "good", metric: "auc" }],
+    labels,
+    { seed: 3, resamples: 200 },
+  );
+  assertEquals(comparisons.map((comparison) => comparison.sign), [1, -1]);
+  assert(comparisonSentence(comparisons[0]).endsWith("good is higher."));
+  assertEquals(comparisonTableRows(comparisons)[1].settles, "random lower");
+  expectSign(comparisons, "good", "random", "auc", 1);
+  let message = "";
+  try {
+    expectSign(comparisons, "good", "random", "auc", -1);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes("Rewrite the conclusion"), message);
+  let unknown = "";
+  try {
+    pairedComparisons(conditions, [{ a: "good", b: "other", metric: "f1" }], labels, { seed: 1 });
+  } catch (error) {
+    unknown = (error as Error).message;
+  }
+  assert(unknown.includes('No condition named "other"'), unknown);
+});
+
+Deno.test("intervalOf finds a condition's metric and names the conditions when it cannot", () => {
+  const intervals = conditionIntervals([{ name: "good", runs: runs(0.6, [1, 2, 3]) }], labels, [
+    "f1",
+  ], { seed: 1, resamples: 50 });
+  assertEquals(intervalOf(intervals, "good", "f1").metric, "f1");
+  let message = "";
+  try {
+    intervalOf(intervals, "bad", "f1");
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes("the conditions are: good"), message);
+});
+
+Deno.test("seedMeanInterval is a t interval over the seeds", () => {
+  const interval = seedMeanInterval([10, 12, 14]);
+  assertEquals(interval.estimate, 12);
+  // t(0.975, 2) = 4.3027; s = 2; half-width 4.3027 * 2 / sqrt(3).
+  assertAlmostEquals(interval.high - interval.estimate, 4.302652729911275 * 2 / Math.sqrt(3), 1e-6);
+  assertEquals(seedMeanInterval([5, 5]).low, 5);
+});

@@ -1,0 +1,113 @@
+import type * as tf from "@tensorflow/tfjs";
+import pl from "nodejs-polars";
+import { assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import { scorePredictions } from "../../lib/metrics/evaluate.ts";
+import type { ConditionResult } from "../../lib/experiments/experiment.ts";
+import type { History } from "../../lib/training/history.ts";
+import {
+  historiesFrame,
+  predictionsFrame,
+  resultsFrame,
+} from "../../lib/experiments/runs_frame.ts";
+
+const labels = [1, 0, 0, 1];
+
+/** A column's values, nulls included. */
+function values(frame: pl.DataFrame, column: string): unknown[] {
+  return [...frame.getColumn(column).toArray()];
+}
+
+/** A finished run without training: the history and probabilities are made up. */
+function fakeRun(name: string, seed: number, probabilities: number[], history: History) {
+  return {
+    name,
+    seed,
+    history,
+    test: scorePredictions(labels, probabilities),
+    testProbabilities: Float32Array.from(probabilities),
+    seconds: seed / 10,
+    model: {} as tf.LayersModel,
+  } satisfies ConditionResult;
+}
+
+const epoch = (number: number, loss: number, valLoss?: number) => ({
+  epoch: number,
+  loss,
+  lr: 0.001,
+  seconds: 1,
+  ...(valLoss === undefined ? {} : { valLoss, valTp: 1, valFp: 0, valTn: 2, valFn: 1 }),
+});
+
+const results = [
+  // tp 2 (0.9, 0.75), fp 1 (0.6), tn 1, fn 0; validation loss lowest at epoch 2.
+  fakeRun("weighted", 1, [0.9, 0.6, 0.25, 0.75], [
+    epoch(1, 0.7, 0.6),
+    epoch(2, 0.5, 0.4),
+    epoch(3, 0.3, 0.45),
+  ]),
+  // tp 1, fp 0, tn 2, fn 1; no validation set.
+  fakeRun("plain", 2, [0.8, 0.5, 0.25, 0.5], [epoch(1, 0.6)]),
+];
+
+Deno.test("resultsFrame: one row per run with typed columns and the test metrics", () => {
+  const frame = resultsFrame(results);
+  assertEquals(frame.height, 2);
+  assertEquals(frame.columns.slice(0, 6), [
+    "condition",
+    "seed",
+    "epochs",
+    "bestEpoch",
+    "seconds",
+    "loss",
+  ]);
+  assertEquals(frame.getColumn("condition").toArray(), ["weighted", "plain"]);
+  assertEquals(frame.getColumn("seed").dtype.toString(), pl.Int64.toString());
+  assertEquals(frame.getColumn("epochs").toArray(), [3, 1]);
+  assertEquals(values(frame, "bestEpoch"), [2, null]);
+  assertEquals(frame.getColumn("tp").toArray(), [2, 1]);
+  assertEquals(frame.getColumn("fp").toArray(), [1, 0]);
+  assertEquals(frame.getColumn("tn").toArray(), [1, 2]);
+  assertEquals(frame.getColumn("fn").toArray(), [0, 1]);
+  const precision = frame.getColumn("precision").toArray() as number[];
+  assertAlmostEquals(precision[0], 2 / 3, 1e-12);
+  assertEquals(precision[1], 1);
+  // Aggregating over runs is a polars one-liner.
+  const meanRecall = frame.select(pl.col("recall").mean()).getColumn("recall").toArray()[0];
+  assertAlmostEquals(meanRecall as number, 0.75, 1e-12);
+});
+
+Deno.test("historiesFrame: one row per run and epoch, missing validation fields null", () => {
+  const frame = historiesFrame(results);
+  assertEquals(frame.height, 4);
+  assertEquals(frame.getColumn("condition").toArray(), [
+    "weighted",
+    "weighted",
+    "weighted",
+    "plain",
+  ]);
+  assertEquals(frame.getColumn("epoch").toArray(), [1, 2, 3, 1]);
+  assertEquals(values(frame, "valLoss"), [0.6, 0.4, 0.45, null]);
+  assertEquals(values(frame, "valTp"), [1, 1, 1, null]);
+  assertEquals(frame.getColumn("valTp").dtype.toString(), pl.Int64.toString());
+});
+
+Deno.test("predictionsFrame: one row per run and test example, with labels when given", () => {
+  const frame = predictionsFrame(results, [labels, labels]);
+  assertEquals(frame.columns, ["condition", "seed", "example", "probability", "label"]);
+  assertEquals(frame.height, 8);
+  assertEquals(frame.getColumn("example").toArray(), [0, 1, 2, 3, 0, 1, 2, 3]);
+  assertEquals(frame.getColumn("seed").toArray(), [1, 1, 1, 1, 2, 2, 2, 2]);
+  assertEquals(frame.getColumn("label").toArray(), [...labels, ...labels]);
+  assertEquals(frame.getColumn("probability").toArray()[3], 0.75);
+  assertEquals(predictionsFrame(results).columns.includes("label"), false);
+});
+
+Deno.test("the run frames explain bad input", async () => {
+  await assertRejectsWith(() => resultsFrame([]), "resultsFrame: no results");
+  await assertRejectsWith(() => historiesFrame([]), "historiesFrame: no results");
+  await assertRejectsWith(() => predictionsFrame(results, [labels]), "2 results but 1 label");
+  await assertRejectsWith(
+    () => predictionsFrame(results, [labels, [1, 0]]),
+    'run 1 ("plain", seed 2) has 4 test probabilities but 2 labels',
+  );
+});

@@ -1,0 +1,294 @@
+import * as tf from "@tensorflow/tfjs";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import { withoutSyncReads } from "../fixtures/no_sync_reads.ts";
+import { prepareDataset, toTensors } from "../../lib/data/batches.ts";
+import { EarlyStopping } from "../../lib/training/callbacks/early_stopping.ts";
+import { evaluate } from "../../lib/metrics/evaluate.ts";
+import type { ImageSet } from "../../lib/data/image_set.ts";
+import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
+import { focalLoss } from "../../lib/training/focal_loss.ts";
+import { formatEpochLine } from "../../lib/training/progress.ts";
+import { selectEngine } from "../../lib/engine/select_engine.ts";
+import { trainModel } from "../../lib/training/train.ts";
+import { weightedBinaryCrossEntropy } from "../../lib/training/weighted_loss.ts";
+import { focalByHand, linearImageModel, weightedBceByHand } from "../fixtures/first_step.ts";
+
+await selectEngine({ backend: "wasm", log: () => {} });
+
+/** 8x8 images: dogs (label 1) bright on the left half, cats bright on the right, plus noise. */
+function tinyImageSet(count: number): ImageSet {
+  const side = 8;
+  const pixels = new Uint8Array(count * side * side * 3);
+  const labels = new Uint8Array(count);
+  let state = 7;
+  const noise = () => (state = (state * 1103515245 + 12345) % 2147483648) % 60;
+  for (let image = 0; image < count; image++) {
+    labels[image] = image % 4 === 0 ? 1 : 0;
+    for (let row = 0; row < side; row++) {
+      for (let column = 0; column < side; column++) {
+        const bright = (column < side / 2) === (labels[image] === 1);
+        for (let channel = 0; channel < 3; channel++) {
+          pixels[((image * side + row) * side + column) * 3 + channel] = (bright ? 170 : 40) +
+            noise();
+        }
+      }
+    }
+  }
+  return {
+    classNames: ["cats", "dogs"],
+    height: side,
+    width: side,
+    pixels,
+    labels,
+    paths: Array.from({ length: count }, (_, i) => `image${i}.png`),
+  };
+}
+
+Deno.test("weighted binary cross-entropy matches a hand-worked case", () => {
+  // labels [1, 0], probabilities [0.8, 0.4]:
+  // per example −ln 0.8 = 0.2231436, −ln 0.6 = 0.5108256.
+  // unweighted mean = 0.3669846; with {0: 1, 1: 10}: (2.231436 + 0.5108256) / 2 = 1.3711308.
+  const labels = tf.tensor2d([[1], [0]]);
+  const probabilities = tf.tensor2d([[0.8], [0.4]]);
+  assertAlmostEquals(
+    weightedBinaryCrossEntropy(labels, probabilities).dataSync()[0],
+    0.3669846,
+    1e-6,
+  );
+  assertAlmostEquals(
+    weightedBinaryCrossEntropy(labels, probabilities, { 0: 1, 1: 10 }).dataSync()[0],
+    1.3711308,
+    1e-5,
+  );
+});
+
+/**
+ * One SGD step of trainModel on 24 images as a single unshuffled batch, with
+ * `options` (class weights or a loss): the reported loss, the labels, the
+ * model's predictions and inputs before the step, and its weights before and after.
+ */
+async function oneStepOfTrainModel(
+  options: { classWeight?: Record<number, number>; loss?: ReturnType<typeof focalLoss> },
+) {
+  const source = tinyImageSet(24);
+  const indices = [...source.labels.keys()];
+  const model = linearImageModel(4);
+  const batch = toTensors(source, indices);
+  const x = Array.from(await batch.x.data());
+  const predictions = Array.from(await (model.predict(batch.x) as tf.Tensor).data());
+  tf.dispose([batch.x, batch.y]);
+  const [kernelBefore, biasBefore] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const optimizer = tf.train.sgd(0.5);
+  const history = await trainModel(
+    model,
+    prepareDataset(source, [indices], { seed: 1, batchSize: indices.length, shuffle: false }),
+    { epochs: 1, optimizer, progress: "none", ...options },
+  );
+  const [kernelAfter, biasAfter] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  optimizer.dispose();
+  model.dispose();
+  return {
+    loss: history[0].loss,
+    labels: Array.from(source.labels),
+    predictions,
+    x,
+    kernelBefore,
+    biasBefore,
+    kernelAfter,
+    biasAfter,
+  };
+}
+
+/**
+ * The SGD step (learning rate 0.5) of logistic regression worked by hand:
+ * weight −= 0.5 · Σᵢ xᵢ · dLoss/dlogitᵢ, given each example's derivative.
+ */
+function expectedStep(
+  step: Awaited<ReturnType<typeof oneStepOfTrainModel>>,
+  dLossDLogit: (label: number, p: number) => number,
+): { kernel: number[]; bias: number } {
+  const n = step.labels.length;
+  const features = step.kernelBefore.length;
+  const d = step.labels.map((label, i) => dLossDLogit(label, step.predictions[i]) / n);
+  const kernel = step.kernelBefore.map((w, j) => {
+    let gradient = 0;
+    for (let i = 0; i < n; i++) gradient += step.x[i * features + j] * d[i];
+    return w - 0.5 * gradient;
+  });
+  return { kernel, bias: step.biasBefore[0] - 0.5 * d.reduce((a, b) => a + b, 0) };
+}
+
+function assertStep(
+  step: Awaited<ReturnType<typeof oneStepOfTrainModel>>,
+  expected: { kernel: number[]; bias: number },
+): void {
+  assertAlmostEquals(
+    step.biasAfter[0],
+    expected.bias,
+    1e-5,
+    `bias ${step.biasAfter[0]} vs ${expected.bias}`,
+  );
+  const worst = Math.max(...step.kernelAfter.map((w, j) => Math.abs(w - expected.kernel[j])));
+  assert(worst < 1e-5, `a kernel weight is ${worst} off the step worked by hand`);
+}
+
+Deno.test("trainModel's first step reports and takes the class-weighted cross-entropy worked by hand", async () => {
+  const classWeight = { 0: 0.5, 1: 6 };
+  const weighted = await oneStepOfTrainModel({ classWeight });
+  const expected = weightedBceByHand(weighted.labels, weighted.predictions, classWeight);
+  assertAlmostEquals(weighted.loss, expected, 1e-5, `loss ${weighted.loss} vs ${expected}`);
+  // The weights matter here: the unweighted loss is far from the weighted one.
+  const plain = weightedBceByHand(weighted.labels, weighted.predictions);
+  assert(Math.abs(expected - plain) > 0.3, `weighted ${expected} vs plain ${plain}`);
+  // d(w_y · BCE)/dlogit = w_y · (p − y).
+  assertStep(weighted, expectedStep(weighted, (y, p) => classWeight[y as 0 | 1] * (p - y)));
+  const unweighted = await oneStepOfTrainModel({});
+  assertAlmostEquals(unweighted.loss, plain, 1e-5);
+  assertStep(unweighted, expectedStep(unweighted, (y, p) => p - y));
+});
+
+Deno.test("trainModel's first step reports and takes the focal loss worked by hand", async () => {
+  const [alpha, gamma] = [0.25, 2];
+  const step = await oneStepOfTrainModel({ loss: focalLoss({ alpha, gamma }) });
+  const expected = focalByHand(step.labels, step.predictions, alpha, gamma);
+  assertAlmostEquals(step.loss, expected, 1e-5, `loss ${step.loss} vs ${expected}`);
+  // γ matters here: the α-weighted cross-entropy alone (γ = 0) is far from it.
+  const gammaZero = focalByHand(step.labels, step.predictions, alpha, 0);
+  assert(Math.abs(expected - gammaZero) > 0.05, `γ = 2: ${expected}, γ = 0: ${gammaZero}`);
+  // dLoss/dlogit = dLoss/dp · p(1 − p), with dLoss/dp from the loss's two branches.
+  const dLossDLogit = (y: number, p: number) => {
+    const dLossDp = y === 1
+      ? alpha * (gamma * (1 - p) ** (gamma - 1) * Math.log(p) - (1 - p) ** gamma / p)
+      : -(1 - alpha) * (gamma * p ** (gamma - 1) * Math.log(1 - p) - p ** gamma / (1 - p));
+    return dLossDp * p * (1 - p);
+  };
+  assertStep(step, expectedStep(step, dLossDLogit));
+});
+
+Deno.test("trainModel learns a separable task, logs every epoch, and is repeatable per seed", async () => {
+  const source = tinyImageSet(160);
+  const all = Array.from({ length: 160 }, (_, i) => i);
+  const validation = { source, indices: all.slice(120) };
+  const run = async () => {
+    const model = buildSimpleCnn({ imageSize: 8, seed: 3 });
+    const stream = prepareDataset(source, [all.slice(0, 120)], { seed: 5, batchSize: 16 });
+    const history = await trainModel(model, stream, {
+      epochs: 3,
+      validation,
+      learningRate: 3e-3,
+      progress: "none",
+    });
+    return { history, final: await evaluate(model, validation) };
+  };
+  const first = await run();
+  const second = await run();
+  assertEquals(first.history.length, 3);
+  for (const log of first.history) {
+    assertEquals(log.valTp! + log.valFp! + log.valTn! + log.valFn!, 40);
+    assertEquals(log.lr, 3e-3);
+  }
+  assert(first.history[2].loss < first.history[0].loss, "training loss should fall");
+  // The task is separable (bright left half = dog): every validation image is classified right,
+  // where "always cat" would score tp 0 / fn 10, and the base rate's constant 0.25 a loss of 0.56.
+  const { tp, fp, tn, fn, loss } = first.final;
+  assertEquals({ tp, fp, tn, fn }, { tp: 10, fp: 0, tn: 30, fn: 0 });
+  assert(loss < 0.05, `validation loss ${loss}`);
+  assertEquals(
+    first.history.map((log) => log.valLoss),
+    second.history.map((log) => log.valLoss),
+  );
+});
+
+Deno.test("with EarlyStopping(restoreBestWeights) the trained model scores its best epoch's val_loss", async () => {
+  const source = tinyImageSet(96);
+  const all = Array.from({ length: 96 }, (_, i) => i);
+  // Validation labels flipped for every other image: the more confident the model gets, the
+  // worse its validation loss, so the best epoch is an early one and restoring it matters.
+  const noisyLabels = source.labels.map((label, i) => i % 2 === 0 ? 1 - label : label);
+  const validation = { source: { ...source, labels: noisyLabels }, indices: all.slice(64) };
+  const model = buildSimpleCnn({ imageSize: 8, seed: 1 });
+  const stopper = new EarlyStopping({ patience: 2, restoreBestWeights: true });
+  const history = await trainModel(
+    model,
+    prepareDataset(source, [all.slice(0, 64)], { seed: 2, batchSize: 16 }),
+    { epochs: 8, validation, learningRate: 0.005, callbacks: [stopper], progress: "none" },
+  );
+  const losses = history.map((log) => log.valLoss!);
+  const best = Math.min(...losses);
+  assert(stopper.bestEpoch < history.length, `best epoch ${stopper.bestEpoch} is the last`);
+  assert(losses[history.length - 1] > best + 0.01, `val losses ${losses}`);
+  assertEquals(losses[stopper.bestEpoch - 1], best);
+  assertAlmostEquals((await evaluate(model, validation)).loss, best, 1e-5);
+});
+
+Deno.test("trainModel rejects class weights for labels a binary model does not have", async () => {
+  const source = tinyImageSet(8);
+  const stream = prepareDataset(source, [[0, 1, 2, 3]], { seed: 1 });
+  await assertRejectsWith(
+    () =>
+      trainModel(buildSimpleCnn({ imageSize: 8 }), stream, {
+        epochs: 1,
+        classWeight: { 0: 1, 2: 5 },
+        progress: "none",
+      }),
+    "classWeight has keys 2",
+    "{0: 1, 1: 10}",
+  );
+});
+
+Deno.test("an epoch line reads like Keras's log", () => {
+  const line = formatEpochLine({
+    epoch: 2,
+    loss: 0.51234,
+    valLoss: 0.4,
+    valTp: 80,
+    valFp: 10,
+    valTn: 990,
+    valFn: 20,
+    lr: 3e-4,
+    seconds: 11.6,
+  }, 10);
+  assertEquals(
+    line,
+    "Epoch 2/10 - 12s - loss: 0.5123 - val_loss: 0.4000 - val_tp: 80 - val_fp: 10 - val_tn: 990 - val_fn: 20 - lr: 3.0e-4",
+  );
+});
+
+Deno.test("trainModel refuses a custom loss together with classWeight", async () => {
+  const source = tinyImageSet(16);
+  const stream = prepareDataset(source, [[...source.labels.keys()]], { seed: 1, batchSize: 16 });
+  await assertRejectsWith(
+    () =>
+      trainModel(buildSimpleCnn({ imageSize: 8 }), stream, {
+        epochs: 1,
+        classWeight: { 0: 1, 1: 10 },
+        loss: focalLoss(),
+        progress: "none",
+      }),
+    "either classWeight or a custom loss",
+  );
+});
+
+Deno.test("buildSimpleCnn sets the output unit's initial bias", () => {
+  const bias = Math.log(100 / 1000);
+  const model = buildSimpleCnn({ imageSize: 8, outputBias: bias });
+  const outputBias = model.getLayer("output").getWeights()[1].dataSync();
+  assertAlmostEquals(outputBias[0], bias, 1e-6);
+});
+
+Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
+  await withoutSyncReads(async () => {
+    const source = tinyImageSet(48);
+    const all = Array.from({ length: 48 }, (_, i) => i);
+    const validation = { source, indices: all.slice(32) };
+    const model = buildSimpleCnn({ imageSize: 8, seed: 3 });
+    const history = await trainModel(
+      model,
+      prepareDataset(source, [all.slice(0, 32)], { seed: 5, batchSize: 16 }),
+      { epochs: 1, validation, progress: "none" },
+    );
+    assertEquals(history.length, 1);
+    assertEquals((await evaluate(model, validation)).count, 16);
+    model.dispose();
+  });
+});
