@@ -1,6 +1,8 @@
 /**
- * `deno task test`: runs `deno test --allow-all tests/` (extra arguments are
- * passed on) and exits with its status, failing also a run that passed with
+ * `deno task test`: runs `deno test --allow-all --doc tests/ lib/` (the test
+ * files, plus every ```ts example in the doc comments of those folders, each
+ * type-checked and run as a test; arguments given replace the two folders)
+ * and exits with its status, failing also a run that passed with
  * tests ignored, unless each ignored test is declared in `EXPECTED_SKIPS`: a
  * comma-separated list of words, each matched case-insensitively against the
  * ignored tests' names (a test that can be skipped names what it needs:
@@ -12,6 +14,9 @@
 
 import { stripAnsi } from "./notebook_runner/cell_failure.ts";
 
+/** What `deno task test` tests when given no paths: the test files and the library's doc examples. */
+const DEFAULT_PATHS = ["tests/", "lib/"];
+
 /** The environment variable that names the skips a run expects. */
 export const EXPECTED_SKIPS_VARIABLE = "EXPECTED_SKIPS";
 
@@ -22,8 +27,13 @@ const SUMMARY =
 /** A test's (or, indented, a step's) result line when it was ignored: "name ... ignored (0ms)". */
 const IGNORED_LINE = /^( *)(.+?) \.\.\. ignored\b/gm;
 
-/** What a test printed, which the report frames with these lines; not read as results. */
-const TEST_OUTPUT = /^------- output -------$[\s\S]*?^----- output end -----$/gm;
+/**
+ * What a test printed, which the report frames with these lines ("output", or
+ * "pre-test output"/"post-test output" for what a module printed outside its
+ * tests, as doc examples do); not read as results.
+ */
+const TEST_OUTPUT =
+  /^------- ((?:pre|post)-test )?output -------$[\s\S]*?^----- \1output end -----$/gm;
 
 /** What the wrapper does with a finished `deno test` run. */
 export interface TestRunVerdict {
@@ -110,7 +120,7 @@ export function testRunVerdict(
 
 if (import.meta.main) {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["test", "--allow-all", ...(Deno.args.length > 0 ? Deno.args : ["tests/"])],
+    args: ["test", "--allow-all", "--doc", ...(Deno.args.length > 0 ? Deno.args : DEFAULT_PATHS)],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

@@ -66,6 +66,13 @@ Deno.test("testRunVerdict does not read a test's own printed output as an ignore
       "x ... ok (1ms)\n",
   );
   assertEquals(testRunVerdict(passed, printed, []), { exitCode: 0 });
+  // A doc example prints outside any test, which the report frames as post-test output.
+  const docExample = allRan.replace(
+    "x ... ok (1ms)\n",
+    "x ...\n------- post-test output -------\nlisting ... ignored (0ms)\n" +
+      "----- post-test output end -----\nx ... ok (1ms)\n",
+  );
+  assertEquals(testRunVerdict(passed, docExample, []), { exitCode: 0 });
 });
 
 Deno.test("testRunVerdict keeps a failed or killed run's code, even after a passing report", () => {
@@ -79,7 +86,7 @@ Deno.test("testRunVerdict keeps a failed or killed run's code, even after a pass
   assertEquals(testRunVerdict(passed, "running 2 tests\nx ... ok\n", []).exitCode, 1);
 });
 
-Deno.test("run_tests fails on a failure, an abort, and an undeclared skip; passes a declared one", async () => {
+Deno.test("run_tests fails on a failure, an abort, an undeclared skip and a false doc example", async () => {
   const dir = Deno.makeTempDirSync();
   const write = (name: string, source: string) => Deno.writeTextFileSync(join(dir, name), source);
   write("pass_test.ts", 'Deno.test("passes", () => {});\n');
@@ -92,6 +99,19 @@ Deno.test("run_tests fails on a failure, an abort, and an undeclared skip; passe
     "skip_test.ts",
     'Deno.test("passes", () => {});\nDeno.test({ name: "needs webgpu", ignore: true, fn() {} });\n',
   );
+  // A module whose doc comment has one example, which checks `claim`.
+  const withExample = (claim: string) =>
+    [
+      "/**",
+      " * ```ts",
+      ` * if (!(${claim})) throw new Error("false");`,
+      " * ```",
+      " */",
+      "export {};",
+    ]
+      .join("\n");
+  write("true_example.ts", withExample("Math.max(1, 2) === 2"));
+  write("false_example.ts", withExample("Math.max(1, 2) === 1"));
   const script = new URL("../../scripts/run_tests.ts", import.meta.url).pathname;
   const run = async (file: string, expectedSkips = "") =>
     (await new Deno.Command(Deno.execPath(), {
@@ -106,4 +126,38 @@ Deno.test("run_tests fails on a failure, an abort, and an undeclared skip; passe
   assertEquals(await run("skip_test.ts"), 1);
   assertEquals(await run("skip_test.ts", "chromium"), 1);
   assertEquals(await run("skip_test.ts", "webgpu"), 0);
+  // Doc examples run too: a false claim in one fails the run.
+  assertEquals(await run("true_example.ts"), 0);
+  assertEquals(await run("false_example.ts"), 1);
 });
+
+Deno.test("every code block in lib/'s doc comments is a ```ts example that deno test --doc runs", async () => {
+  // deno test --doc runs ```ts blocks; it passes over a bare ``` block or a ```ts ignore one
+  // without a word in its report, so such a block would be an example nobody checks.
+  const lib = new URL("../../lib/", import.meta.url).pathname;
+  const unrun: string[] = [];
+  for await (const entry of walk(lib)) {
+    let open = false;
+    Deno.readTextFileSync(entry).split("\n").forEach((line, index) => {
+      const fence = /^\s*\*\s*```(.*)$/.exec(line);
+      if (fence === null) return;
+      if (!open && fence[1].trim() !== "ts") unrun.push(`${entry}:${index + 1} ${line.trim()}`);
+      open = !open;
+    });
+  }
+  assertEquals(
+    unrun,
+    [],
+    "make each a runnable ```ts example (offline, on data it makes); only one that cannot " +
+      "run offline may be fenced ```ts ignore, with the reason beside it, and be excepted in this test",
+  );
+});
+
+/** The TypeScript files under `folder`, at any depth. */
+async function* walk(folder: string): AsyncGenerator<string> {
+  for await (const entry of Deno.readDir(folder)) {
+    const path = join(folder, entry.name);
+    if (entry.isDirectory) yield* walk(path);
+    else if (path.endsWith(".ts")) yield path;
+  }
+}
