@@ -86,6 +86,14 @@ function requirePositives(positives: number, caller: string): void {
  * scores higher than a random negative, ties counting one half (the
  * Mann–Whitney U statistic divided by positives × negatives; equal to
  * scikit-learn's `roc_auc_score`). Needs both classes present.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { rocAuc } from "./auc.ts";
+ *
+ * // Of the four (positive, negative) pairs, only (0.3, 0.8) is ranked the wrong way round.
+ * assert.equal(rocAuc([1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1]), 3 / 4);
+ * ```
  */
 export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   const { positives, negatives, steps } = sweepThresholds(labels, scores, "rocAuc");
@@ -107,6 +115,15 @@ export function rocAuc(labels: ArrayLike<number>, scores: ArrayLike<number>): nu
  * the recall gained there, Σ (Rₖ − Rₖ₋₁)·Pₖ. It is a step-wise (not
  * interpolated) area under the precision-recall curve; a random classifier
  * scores about the share of positives. Needs at least one positive.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { averagePrecision } from "./auc.ts";
+ *
+ * // Half the recall is gained at precision 1 (score 0.9), the other half at 2/3 (score 0.3).
+ * const ap = averagePrecision([1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1]);
+ * assert.ok(Math.abs(ap - (1 / 2 * 1 + 1 / 2 * 2 / 3)) < 1e-12);
+ * ```
  */
 export function averagePrecision(labels: ArrayLike<number>, scores: ArrayLike<number>): number {
   const { positives, steps } = sweepThresholds(labels, scores, "averagePrecision");

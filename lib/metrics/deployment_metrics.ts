@@ -32,6 +32,17 @@ export interface MetricsAtPrevalence {
  * Recall and specificity from the counts, and the precision, F1 and
  * accuracy they imply on a set where positives have the share
  * `prevalence`. Needs at least one positive and one negative.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { metricsAtPrevalence } from "./deployment_metrics.ts";
+ *
+ * // Balanced test set: recall 0.8, specificity 0.9, precision 8 / 9.
+ * const rare = metricsAtPrevalence({ tp: 8, fn: 2, tn: 9, fp: 1 }, 0.1);
+ * assert.deepEqual([rare.recall, rare.specificity], [0.8, 0.9]);
+ * // At 1 positive in 10, the flagged are 0.1 × 0.8 true and 0.9 × 0.1 false positives.
+ * assert.ok(Math.abs(rare.precision - 0.08 / (0.08 + 0.09)) < 1e-12);
+ * ```
  */
 export function metricsAtPrevalence(
   counts: ConfusionCounts,

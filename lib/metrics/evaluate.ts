@@ -29,6 +29,15 @@ export interface Evaluation extends ClassificationMetrics {
  * `threshold` (positive when strictly above it, as Keras does), accuracy,
  * precision, recall, F1, ROC AUC and PR AUC. Pure: the training loop's
  * validation and {@link evaluate} both use it.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { scorePredictions } from "./evaluate.ts";
+ *
+ * const score = scorePredictions([1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1]);
+ * assert.deepEqual([score.tp, score.fp, score.tn, score.fn], [1, 1, 1, 1]);
+ * assert.deepEqual([score.recall, score.auc, score.prevalence], [0.5, 0.75, 0.5]);
+ * ```
  */
 export function scorePredictions(
   labels: ArrayLike<number>,

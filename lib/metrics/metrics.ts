@@ -88,6 +88,14 @@ export function checkBinaryInputs(
  * `threshold` (default 0.5), as Keras's thresholded metrics
  * (`TruePositives`, `Precision`, `Recall`, …) do: a probability of exactly
  * 0.5 counts as negative.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { confusionCounts } from "./metrics.ts";
+ *
+ * const counts = confusionCounts([1, 1, 0, 0, 0], [0.9, 0.4, 0.6, 0.2, 0.5]);
+ * assert.deepEqual(counts, { tp: 1, fn: 1, fp: 1, tn: 2 }); // 0.5 itself is predicted negative
+ * ```
  */
 export function confusionCounts(
   labels: ArrayLike<number>,
@@ -120,6 +128,15 @@ function ratio(numerator: number, denominator: number): number {
  * confusion counts. A ratio whose denominator is 0 (no predicted positives for
  * precision, no positives for recall, …) is 0, as in Keras and in
  * scikit-learn's default `zero_division`.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { metricsFromCounts } from "./metrics.ts";
+ *
+ * const metrics = metricsFromCounts({ tp: 1, fn: 1, fp: 1, tn: 2 });
+ * assert.deepEqual([metrics.precision, metrics.recall], [1 / 2, 1 / 2]);
+ * assert.deepEqual([metrics.specificity, metrics.accuracy], [2 / 3, 3 / 5]);
+ * ```
  */
 export function metricsFromCounts(counts: ConfusionCounts): ClassificationMetrics {
   for (const cell of ["tp", "fp", "tn", "fn"] as const) {

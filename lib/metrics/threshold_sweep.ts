@@ -43,6 +43,16 @@ export const defaultSweepThresholds: readonly number[] = Array.from(
  * recall, F1, specificity, accuracy, balanced accuracy. An example is
  * predicted positive when its probability is strictly above the threshold,
  * as in `confusionCounts` (so threshold 1 flags nothing).
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { thresholdSweep } from "./threshold_sweep.ts";
+ *
+ * const rows = thresholdSweep([1, 0, 1, 0], [0.9, 0.8, 0.3, 0.1], [0.2, 0.5, 0.85]);
+ * // A higher threshold flags fewer: recall never rises, precision need not rise.
+ * assert.deepEqual(rows.map((row) => row.recall), [1, 1 / 2, 1 / 2]);
+ * assert.deepEqual(rows.map((row) => row.precision), [2 / 3, 1 / 2, 1]);
+ * ```
  */
 export function thresholdSweep(
   labels: ArrayLike<number>,
