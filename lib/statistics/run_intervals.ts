@@ -23,6 +23,25 @@ export interface SummarizeRunsOptions {
  * run), `low` and `high` (percentile-bootstrap 95 % interval of the mean)
  * and `runs`. Non-finite values (a metric a run could not define) are left
  * out of their group and counted out of `runs`.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import pl from "nodejs-polars";
+ * import { summarizeRuns } from "./run_intervals.ts";
+ *
+ * const runs = pl.DataFrame({
+ *   strategy: ["none", "none", "none", "weights", "weights", "weights"],
+ *   seed: [1, 2, 3, 1, 2, 3],
+ *   f1: [0.5, 0.6, 0.7, 0.7, 0.8, 0.9],
+ * });
+ * const summary = summarizeRuns(runs, { by: ["strategy"], metrics: ["f1"] });
+ * assert.deepEqual(summary.getColumn("strategy").toArray(), ["none", "weights"]);
+ * assert.deepEqual(summary.getColumn("runs").toArray(), [3, 3]);
+ * const rounded = (column: string) =>
+ *   summary.getColumn(column).toArray().map((value) => Number(value).toFixed(2));
+ * assert.deepEqual(rounded("mean"), ["0.60", "0.80"]);
+ * assert.deepEqual(rounded("sd"), ["0.10", "0.10"]); // sample standard deviation
+ * ```
  */
 export function summarizeRuns(runs: pl.DataFrame, options: SummarizeRunsOptions): pl.DataFrame {
   requireColumns(runs, [...options.by, ...options.metrics], "summarizeRuns");
