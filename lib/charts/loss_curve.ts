@@ -14,6 +14,21 @@ export interface LossCurveOptions extends CommonChartOptions {
 /**
  * Training loss (solid) and validation loss (dashed, when the run had
  * validation data) per epoch, with the epoch of lowest validation loss marked.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chartToSvg } from "./display.ts";
+ * import { lossCurve } from "./loss_curve.ts";
+ *
+ * const history = [
+ *   { epoch: 1, loss: 0.69, valLoss: 0.62, lr: 0.001, seconds: 1 },
+ *   { epoch: 2, loss: 0.5, valLoss: 0.48, lr: 0.001, seconds: 1 },
+ *   { epoch: 3, loss: 0.41, valLoss: 0.55, lr: 0.001, seconds: 1 },
+ * ];
+ * const svg = chartToSvg(lossCurve(history, { title: "First run" }));
+ * assert.ok(svg.startsWith("<svg") && svg.includes("First run"));
+ * assert.ok(svg.includes("Lowest validation loss 0.480 at epoch 2.")); // the default caption
+ * ```
  */
 export function lossCurve(history: History, options: LossCurveOptions = {}): Chart {
   requireHistory(history, "history", "lossCurve");

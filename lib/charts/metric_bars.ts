@@ -28,6 +28,19 @@ export interface MetricBarsOptions extends CommonChartOptions {
  * One group per metric (in first-seen order), one coloured bar per condition,
  * each labelled with its value; error bars show ±sd where given. Values all
  * within [0, 1] get a fixed 0–1 axis, so charts of rates compare at a glance.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { chartToSvg } from "./display.ts";
+ * import { metricBars } from "./metric_bars.ts";
+ *
+ * const chart = metricBars([
+ *   { condition: "balanced", metric: "recall", value: 0.81, sd: 0.02 },
+ *   { condition: "1:10", metric: "recall", value: 0.35, sd: 0.07 },
+ * ], { title: "Recall by training set" });
+ * const svg = chartToSvg(chart);
+ * assert.ok(svg.includes("Recall by training set") && svg.includes("0.350")); // a bar's label
+ * ```
  */
 export function metricBars(rows: readonly MetricRow[], options: MetricBarsOptions = {}): Chart {
   requireNonEmpty(rows, "rows", "metricBars", "pass [{condition, metric, value, sd?}, ...]");
