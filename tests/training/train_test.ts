@@ -7,7 +7,6 @@ import { evaluate } from "../../lib/metrics/evaluate.ts";
 import type { ImageSet } from "../../lib/data/image_set.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
 import { focalLoss } from "../../lib/training/focal_loss.ts";
-import { formatEpochLine } from "../../lib/training/progress.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { trainModel } from "../../lib/training/train.ts";
 import { weightedBinaryCrossEntropy } from "../../lib/training/weighted_loss.ts";
@@ -233,24 +232,6 @@ Deno.test("trainModel rejects class weights for labels a binary model does not h
       }),
     "classWeight has keys 2",
     "{0: 1, 1: 10}",
-  );
-});
-
-Deno.test("an epoch line reads like Keras's log", () => {
-  const line = formatEpochLine({
-    epoch: 2,
-    loss: 0.51234,
-    valLoss: 0.4,
-    valTp: 80,
-    valFp: 10,
-    valTn: 990,
-    valFn: 20,
-    lr: 3e-4,
-    seconds: 11.6,
-  }, 10);
-  assertEquals(
-    line,
-    "Epoch 2/10 - 12s - loss: 0.5123 - val_loss: 0.4000 - val_tp: 80 - val_fp: 10 - val_tn: 990 - val_fn: 20 - lr: 3.0e-4",
   );
 });
 
