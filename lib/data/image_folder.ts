@@ -158,6 +158,26 @@ function allocatePixels(count: number, height: number, width: number): Uint8Arra
  * file name order. Images are resized to `options.size` with bilinear
  * interpolation; without it they must all have the first image's size.
  * Grayscale and RGBA images become RGB. Files are read concurrently.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { PNG } from "pngjs";
+ * import { loadImageFolder } from "./image_folder.ts";
+ *
+ * // One 2×2 PNG per class, each a single colour (RGBA, opaque).
+ * const dir = await Deno.makeTempDir();
+ * for (const [className, rgb] of [["dogs", [90, 60, 30]], ["cats", [200, 120, 40]]] as const) {
+ *   await Deno.mkdir(join(dir, className));
+ *   const data = Uint8Array.from({ length: 2 * 2 * 4 }, (_, i) => [...rgb, 255][i % 4]);
+ *   const png = PNG.sync.write({ width: 2, height: 2, data });
+ *   await Deno.writeFile(join(dir, className, "1.png"), png);
+ * }
+ * const images = await loadImageFolder(dir, { size: 1 }); // each resized to 1×1
+ * assert.deepEqual(images.classNames, ["cats", "dogs"]); // sorted: cats 0, dogs 1
+ * assert.deepEqual([...images.labels], [0, 1]);
+ * assert.deepEqual([...images.pixels], [200, 120, 40, 90, 60, 30]); // RGB, image after image
+ * ```
  */
 export async function loadImageFolder(
   dir: string,

@@ -29,6 +29,19 @@ export function checkSeed(seed: number, what = "The random seed"): void {
  * A mulberry32 generator started from `seed` (any safe integer; it is taken
  * modulo 2^32, so seeds that differ by a multiple of 2^32 give the same
  * sequence). The same seed always gives the same sequence.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRandom } from "./random.ts";
+ *
+ * const random = createRandom(42);
+ * const draws = [random.next(), random.next(), random.int(6)];
+ * assert.ok(draws[0] >= 0 && draws[0] < 1 && draws[0] !== draws[1]);
+ * assert.ok(Number.isInteger(draws[2]) && draws[2] >= 0 && draws[2] < 6);
+ * const again = createRandom(42);
+ * assert.deepEqual([again.next(), again.next(), again.int(6)], draws); // same seed, same numbers
+ * assert.notEqual(createRandom(43).next(), draws[0]);
+ * ```
  */
 export function createRandom(seed: number): Random {
   checkSeed(seed);
@@ -78,6 +91,17 @@ export function deriveSeed(seed: number, ...parts: number[]): number {
 /**
  * A shuffled copy of `items` (Fisher–Yates, walking from the end, each
  * permutation equally likely); `items` itself is left untouched.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { createRandom, shuffled } from "./random.ts";
+ *
+ * const items = [1, 2, 3, 4, 5, 6, 7, 8];
+ * const mixed = shuffled(items, createRandom(1));
+ * assert.notDeepEqual(mixed, items);
+ * assert.deepEqual([...mixed].sort((a, b) => a - b), items); // the same items, reordered
+ * assert.deepEqual(shuffled(items, createRandom(1)), mixed); // the same seed, the same order
+ * ```
  */
 export function shuffled<T>(items: readonly T[], random: Random): T[] {
   const copy = items.slice();

@@ -53,6 +53,15 @@ function checkWeights(weights: readonly number[], datasetCount: number): void {
  * weight is exhausted. So the output holds every element of every
  * positive-weight dataset exactly once; datasets with weight 0 contribute
  * nothing (TF drops them too). The weights need not sum to 1.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { sampleFromDatasets } from "./sampling.ts";
+ *
+ * const mixed = sampleFromDatasets([["c1", "c2", "c3"], ["d1", "d2"]], [0.5, 0.5], 1);
+ * assert.deepEqual([...mixed].sort(), ["c1", "c2", "c3", "d1", "d2"]); // each element once
+ * assert.deepEqual(mixed.filter((name) => name.startsWith("c")), ["c1", "c2", "c3"]); // in order
+ * ```
  */
 export function sampleFromDatasets<T>(
   datasets: readonly (readonly T[])[],
@@ -101,6 +110,16 @@ function drawWithoutReplacement<T>(items: readonly T[], count: number, random: R
  * Random undersampling: every class cut to the size of the smallest one by
  * drawing that many of its examples without replacement (the survivors keep
  * their original order). Returns one list per class, in the order given.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { randomUndersample } from "./sampling.ts";
+ *
+ * const [cats, dogs] = randomUndersample([["c1", "c2", "c3", "c4"], ["d1", "d2"]], 1);
+ * assert.deepEqual(dogs, ["d1", "d2"]); // the smallest class is kept whole
+ * assert.equal(cats.length, 2);
+ * assert.ok(cats.every((name) => ["c1", "c2", "c3", "c4"].includes(name)) && cats[0] < cats[1]);
+ * ```
  */
 export function randomUndersample<T>(byClass: readonly (readonly T[])[], seed: number): T[][] {
   checkClasses(byClass, "randomUndersample");
@@ -114,6 +133,16 @@ export function randomUndersample<T>(byClass: readonly (readonly T[])[], seed: n
  * keeping all its examples and appending examples drawn from it with
  * replacement. Returns one list per class, in the order given; an empty class
  * cannot be grown and is an error unless every class is empty.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { randomOversample } from "./sampling.ts";
+ *
+ * const [cats, dogs] = randomOversample([["c1", "c2", "c3", "c4"], ["d1", "d2"]], 1);
+ * assert.deepEqual(cats, ["c1", "c2", "c3", "c4"]); // the largest class is kept as it is
+ * assert.deepEqual(dogs.slice(0, 2), ["d1", "d2"]); // every dog, then two drawn again
+ * assert.ok(dogs.length === 4 && dogs.every((name) => name === "d1" || name === "d2"));
+ * ```
  */
 export function randomOversample<T>(byClass: readonly (readonly T[])[], seed: number): T[][] {
   checkClasses(byClass, "randomOversample");

@@ -17,6 +17,17 @@ export interface SubsetOptions {
  * first `sizes[0]` items, then the next `sizes[1]`, …), after a seeded
  * shuffle when `options.seed` is given. Items past the total are left out.
  * Sizes must be whole numbers ≥ 0 whose sum is at most `items.length`.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { subsetDataset } from "./subsets.ts";
+ *
+ * const files = Array.from({ length: 10 }, (_, i) => `cat.${i}.jpg`);
+ * const [train, validation, test] = subsetDataset(files, [5, 3, 2], { seed: 1 });
+ * assert.deepEqual([train.length, validation.length, test.length], [5, 3, 2]);
+ * assert.equal(new Set([...train, ...validation, ...test]).size, 10); // no file in two subsets
+ * assert.deepEqual(subsetDataset(files, [2]), [["cat.0.jpg", "cat.1.jpg"]]); // no seed: list order
+ * ```
  */
 export function subsetDataset<T>(
   items: readonly T[],
