@@ -11,7 +11,8 @@ const binaries = await compileHeapLoops(await readHeapLoopsSource());
 const target = new URL("../lib/engine/wasm/heap_loops_binary.ts", import.meta.url);
 const text = `/**
  * heap_loops.wat compiled by \`deno task wasm\` (scripts/build_heap_loops.ts):
- * do not edit; tests/engine/wasm/heap_loops_test.ts checks it matches the source.
+ * do not edit; tests/engine/wasm/heap_loops_binary_test.ts checks that it
+ * matches the source.
  */
 
 /** The module for the wasm backend's threaded build, whose memory is shared. */
