@@ -281,23 +281,32 @@ export class Table implements Displayable {
     return (this.caption ? `${this.caption}\n` : "") + lines.join("\n");
   }
 
-  /** The table as an HTML `<table>` (numeric columns right-aligned). */
+  /**
+   * The table as an HTML `<table>` (numeric columns right-aligned). When every
+   * column is numeric the cells inherit the alignment from the `<table>`
+   * rather than each carrying it, which keeps long tables small in stored
+   * notebooks.
+   */
   toHtml(): string {
     const numeric = this.columns.map((_, index) =>
       this.cells.length > 0 && this.cells.every((row) => isNumericText(row[index]))
     );
-    const align = (index: number) => numeric[index] ? ' style="text-align:right"' : "";
+    const right = ' style="text-align:right"';
+    const allNumeric = numeric.length > 0 && numeric.every(Boolean);
+    const align = (index: number) => numeric[index] ? right : "";
+    const cellAlign = allNumeric ? () => "" : align;
     const head = this.columns.map((column, index) =>
       `<th${align(index)}>${escapeMarkup(column)}</th>`
     )
       .join("");
     const body = this.cells.map((row) =>
       `<tr>${
-        row.map((cell, index) => `<td${align(index)}>${escapeMarkup(cell)}</td>`).join("")
+        row.map((cell, index) => `<td${cellAlign(index)}>${escapeMarkup(cell)}</td>`).join("")
       }</tr>`
     ).join("\n");
     const caption = this.caption ? `<caption>${escapeMarkup(this.caption)}</caption>` : "";
-    return `<table>${caption}<thead><tr>${head}</tr></thead>\n<tbody>\n${body}\n</tbody></table>`;
+    return `<table${allNumeric ? right : ""}>${caption}<thead><tr>${head}</tr></thead>\n` +
+      `<tbody>\n${body}\n</tbody></table>`;
   }
 
   /** The mime bundle: `text/html` and a `text/plain` fallback. */

@@ -57,6 +57,14 @@ Deno.test("table shows records as HTML and aligned text", () => {
   assert.throws(() => table([null as unknown as Record<string, unknown>]), /row 0 is null/);
 });
 
+Deno.test("an all-numeric table is right-aligned once, on the <table>, not on every cell", () => {
+  const html = table([{ epoch: 1, loss: 0.5 }, { epoch: 2, loss: 0.25 }]).toHtml();
+  assert.match(html, /^<table style="text-align:right">/);
+  assert.match(html, /<th style="text-align:right">loss<\/th>/);
+  assert.match(html, /<tr><td>2<\/td><td>0\.25<\/td><\/tr>/);
+  assert.equal(html.match(/text-align/g)?.length, 3, "the table and its two headers");
+});
+
 Deno.test("displayChart sends the chart's mime bundle in the kernel, and nothing outside it", async () => {
   const chart = classCounts({ a: 1 });
   const sent: [string, unknown][] = [];
