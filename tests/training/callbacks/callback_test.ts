@@ -1,0 +1,51 @@
+/**
+ * What every callback shares (lib/training/callbacks/callback.ts): the value
+ * it monitors must be logged, and the automatic mode knows which metrics
+ * improve upwards.
+ */
+import * as tf from "@tensorflow/tfjs";
+import { assert, assertEquals } from "../../assert.ts";
+import { lowerIsBetter, type MonitoredMetric } from "../../../lib/training/callbacks/callback.ts";
+import { EarlyStopping } from "../../../lib/training/callbacks/early_stopping.ts";
+import { ReduceLROnPlateau } from "../../../lib/training/callbacks/reduce_lr_on_plateau.ts";
+import { drive } from "../../fixtures/scripted_callbacks.ts";
+
+await tf.setBackend("cpu");
+
+Deno.test("A callback monitoring a metric the epoch did not log names the available ones", () => {
+  let message = "";
+  try {
+    drive([new EarlyStopping({ monitor: "valAuc" })], [1]);
+  } catch (error) {
+    message = (error as Error).message;
+  }
+  assert(message.includes(`monitors "valAuc"`), message);
+  assert(message.includes("valLoss"), message);
+});
+
+Deno.test("the automatic mode: higher is better for accuracy, precision, recall, AUC and true counts", () => {
+  const higher: MonitoredMetric[] = [
+    "valAccuracy",
+    "valPrecision",
+    "valRecall",
+    "valAuc",
+    "valTp",
+    "valTn",
+  ];
+  const lower: MonitoredMetric[] = ["loss", "valLoss", "valFp", "valFn"];
+  for (const monitor of higher) assertEquals(lowerIsBetter(monitor, "auto"), false, monitor);
+  for (const monitor of lower) assertEquals(lowerIsBetter(monitor, "auto"), true, monitor);
+  assertEquals(lowerIsBetter("valLoss", "max"), false);
+  assertEquals(lowerIsBetter("valAuc", "min"), true);
+  // Driven through the callbacks: a rising AUC is progress, a falling one a plateau.
+  const rising = [0.6, 0.7, 0.8, 0.9, 0.95];
+  const falling = [0.9, 0.8, 0.7, 0.6, 0.5];
+  const reduce = () => [new ReduceLROnPlateau({ monitor: "valAuc", patience: 1, factor: 0.5 })];
+  assertEquals(drive(reduce(), rising, 1, "valAuc").rates, [1, 1, 1, 1, 1]);
+  assertEquals(drive(reduce(), falling, 1, "valAuc").rates, [1, 1, 0.5, 0.25, 0.125]);
+  const maxOnLoss = [new ReduceLROnPlateau({ patience: 1, factor: 0.5, mode: "max" })];
+  assertEquals(drive(maxOnLoss, falling).rates, [1, 1, 0.5, 0.25, 0.125]);
+  const stopper = new EarlyStopping({ monitor: "valAuc", patience: 2, restoreBestWeights: true });
+  const run = drive([stopper], [0.6, 0.8, 0.7, 0.75, 0.9], 1, "valAuc");
+  assertEquals([run.epochsRun, stopper.bestEpoch, run.finalWeight], [4, 2, 2]);
+});
