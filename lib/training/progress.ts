@@ -167,7 +167,7 @@ export function trainingLogTable(
       "text/html": `<div>${logTable.toHtml()}${
         noteLines.length === 0
           ? ""
-          : `\n<div style="font-size:smaller">${noteLines.map(escapeMarkup).join("<br>")}</div>`
+          : `\n<div style="font-size:0.9em">${noteLines.map(escapeMarkup).join("<br>")}</div>`
       }</div>`,
       "text/plain": [logTable.toString(), ...noteLines.map((line) => `  ${line}`)].join("\n"),
     }),
