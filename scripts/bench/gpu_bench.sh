@@ -12,7 +12,7 @@
 # GPU_BENCH_DENO_FLAGS (run a bundled copy of gpu_bench.ts instead, e.g. on a
 # machine without internet).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 deno_bin=${DENO:-deno}
 
 echo "== GPU"
@@ -44,6 +44,6 @@ fi
 echo "Vulkan drivers: ${VK_DRIVER_FILES:-$icds}"
 
 echo "== Deno $("$deno_bin" --version | head -1)"
-entry=${GPU_BENCH_ENTRY:-scripts/gpu_bench.ts}
+entry=${GPU_BENCH_ENTRY:-scripts/bench/gpu_bench.ts}
 # shellcheck disable=SC2086 # GPU_BENCH_DENO_FLAGS is a list of flags.
 exec "$deno_bin" run --allow-all ${GPU_BENCH_DENO_FLAGS:-} "$entry" "$@"
