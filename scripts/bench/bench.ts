@@ -27,15 +27,9 @@ import process from "node:process";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { catsDogsDir, loadImageFolder } from "../../lib/data/image_folder.ts";
 import { syntheticTraining } from "./synthetic_training.ts";
+import { positiveNumber } from "./flags.ts";
 
 const BATCH = 32;
-
-function numberOption(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(name);
-  const value = at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-  if (!(value > 0)) throw new Error(`${name} needs a positive number, got ${Deno.args[at + 1]}.`);
-  return value;
-}
 
 /** Images per second of wall-clock time, and per second of CPU time of all the process's threads. */
 interface Throughput {
@@ -128,8 +122,8 @@ async function benchImageLoading(): Promise<void> {
   );
 }
 
-const seconds = numberOption("--seconds", 20);
-const rounds = Math.round(numberOption("--rounds", 3));
+const seconds = positiveNumber(Deno.args, "--seconds", 20);
+const rounds = Math.round(positiveNumber(Deno.args, "--rounds", 3));
 const engine = await selectEngine();
 const threads = navigator.hardwareConcurrency;
 const [load] = Deno.loadavg();

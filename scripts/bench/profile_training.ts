@@ -12,18 +12,12 @@
 import * as tf from "@tensorflow/tfjs";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { syntheticTraining } from "./synthetic_training.ts";
+import { positiveNumber } from "./flags.ts";
 
 const BATCH = 32;
 
-function numberOption(name: string, fallback: number): number {
-  const at = Deno.args.indexOf(name);
-  const value = at >= 0 ? Number(Deno.args[at + 1]) : fallback;
-  if (!(value > 0)) throw new Error(`${name} needs a positive number, got ${Deno.args[at + 1]}.`);
-  return value;
-}
-
-const size = numberOption("--size", 32);
-const steps = numberOption("--steps", 10);
+const size = positiveNumber(Deno.args, "--size", 32);
+const steps = positiveNumber(Deno.args, "--steps", 10);
 await selectEngine();
 
 const { step, dispose } = syntheticTraining(size, BATCH);
