@@ -53,7 +53,6 @@ export {
 
 // Training: the epoch loop, losses and class weights, optimizers, callbacks, progress.
 export * from "./training/adam.ts";
-export * from "./training/array_training.ts";
 export * from "./training/callbacks/callback.ts";
 export * from "./training/callbacks/early_stopping.ts";
 export * from "./training/callbacks/reduce_lr_on_plateau.ts";

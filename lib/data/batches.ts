@@ -1,23 +1,32 @@
 /**
- * The training stream, the series' `prepare_dataset`: a list of example
- * indices into an {@link ImageSet}, reshuffled every epoch and cut into
- * batches of float32 tensors, plus whole-set and batched tensors for
- * evaluation. Pixels are gathered straight from the set's byte buffer into one
- * preallocated array per batch, so no per-image tensor is ever created.
+ * Training streams: the examples a training loop visits, reshuffled every
+ * epoch and cut into batches of float32 tensors. The series'
+ * `prepare_dataset` ({@link prepareDataset}) streams example indices into an
+ * {@link ImageSet}, gathering pixels straight from the set's byte buffer into
+ * one preallocated array per batch, so no per-image tensor is ever created;
+ * {@link arrayStream} streams examples held as arrays (MNIST digits, table
+ * rows, cached features). Both order epoch e from `(seed, e)` the same way.
  */
 
 import * as tf from "@tensorflow/tfjs-core";
+import { type ArrayDataset, exampleSize } from "./array_dataset.ts";
 import { imageCount, type ImageSet } from "./image_set.ts";
 import { checkSeed, createRandom, deriveSeed, shuffled } from "./random.ts";
 
-/** One batch: images scaled to [0, 1], labels, and which examples they are. The caller disposes `x` and `y`. */
-export interface Batch {
+/** One batch of a training stream: inputs, labels, and which examples they are. The caller disposes `x` and `y`. */
+export interface ExampleBatch {
+  /** Inputs, shape `[b, ...exampleShape]`, float32. */
+  x: tf.Tensor;
+  /** Class indices, shape `[b, 1]`, float32. */
+  y: tf.Tensor2D;
+  /** The index of each example in its source, in batch order. */
+  indices: number[];
+}
+
+/** One batch of images: pixels scaled to [0, 1]. */
+export interface Batch extends ExampleBatch {
   /** Pixels, shape `[b, height, width, 3]`, float32, each byte divided by 255. */
   x: tf.Tensor4D;
-  /** Labels (class indices into `classNames`), shape `[b, 1]`, float32. */
-  y: tf.Tensor2D;
-  /** The image-set index of each example, in batch order. */
-  indices: number[];
 }
 
 /** Options of {@link prepareDataset}. */
@@ -30,22 +39,30 @@ export interface StreamOptions {
   shuffle?: boolean;
 }
 
-/** A shuffled, batched view of some examples of an image set, ready for a training loop. */
-export interface TrainingStream {
-  /** The image set the indices point into. */
-  readonly source: ImageSet;
-  /** All examples of the stream, in the concatenated (unshuffled) order. */
+/** What `trainModel` trains on: a shuffled, batched view of some examples. */
+export interface ExampleStream {
+  /** All examples of the stream, as indices into their source, in the unshuffled order. */
   readonly indices: readonly number[];
+  /** The class index of each example, in the order of `indices`. */
+  readonly labels: Uint8Array;
   /** Number of examples per epoch. */
   readonly size: number;
   /** Examples per batch. */
   readonly batchSize: number;
   /** Batches per epoch (the last may be partial). */
   readonly batchCount: number;
-  /** Number of examples of each class, keyed by class name (classes with none give 0). */
-  classCounts(): Record<string, number>;
   /** The order in which `epoch` visits the examples. */
   epochOrder(epoch: number): number[];
+  /** The batches of one epoch, in order; every example appears exactly once per epoch. */
+  batches(epoch: number): Generator<ExampleBatch>;
+}
+
+/** A shuffled, batched view of some examples of an image set, ready for a training loop. */
+export interface TrainingStream extends ExampleStream {
+  /** The image set the indices point into. */
+  readonly source: ImageSet;
+  /** Number of examples of each class, keyed by class name (classes with none give 0). */
+  classCounts(): Record<string, number>;
   /** The batches of one epoch, in order; every example appears exactly once per epoch. */
   batches(epoch: number): Generator<Batch>;
 }
@@ -134,14 +151,13 @@ export function prepareDataset(
   const indices = parts.flat();
   checkIndices(source, indices, "prepareDataset");
   const epochOrder = (epoch: number): number[] => {
-    if (!Number.isInteger(epoch) || epoch < 0) {
-      throw new Error(`The epoch must be a whole number ≥ 0, got ${epoch}: count epochs from 0.`);
-    }
-    return shuffle ? shuffled(indices, createRandom(deriveSeed(options.seed, epoch))) : indices;
+    checkEpoch(epoch);
+    return shuffle ? epochShuffle(indices, options.seed, epoch) : indices;
   };
   return {
     source,
     indices,
+    labels: Uint8Array.from(indices, (index) => source.labels[index]),
     size: indices.length,
     batchSize,
     batchCount: Math.ceil(indices.length / batchSize),
@@ -151,6 +167,78 @@ export function prepareDataset(
       const order = epochOrder(epoch);
       for (let start = 0; start < order.length; start += batchSize) {
         yield gather(source, order.slice(start, start + batchSize));
+      }
+    },
+  };
+}
+
+/** Throws unless `epoch` is a whole number ≥ 0. */
+function checkEpoch(epoch: number): void {
+  if (!Number.isInteger(epoch) || epoch < 0) {
+    throw new Error(`The epoch must be a whole number ≥ 0, got ${epoch}: count epochs from 0.`);
+  }
+}
+
+/** The order in which epoch `epoch` of a stream seeded with `seed` visits `indices`. */
+function epochShuffle(indices: readonly number[], seed: number, epoch: number): number[] {
+  checkEpoch(epoch);
+  return shuffled(indices, createRandom(deriveSeed(seed, epoch)));
+}
+
+/** Options of {@link arrayStream}. */
+export interface ArrayStreamOptions {
+  /** Examples per batch (the last batch of an epoch may be smaller); default 32, Keras's. */
+  batchSize?: number;
+  /** Seed of the per-epoch shuffles: epoch e visits the examples in an order derived from (seed, e). */
+  seed: number;
+}
+
+/**
+ * Examples held as arrays as a training stream, the way Keras's
+ * `model.fit(x, y, batch_size, shuffle=True)` visits them: every example once
+ * per epoch, in a fresh seeded order, cut into batches.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { arrayDataset } from "./array_dataset.ts";
+ * import { arrayStream } from "./batches.ts";
+ *
+ * const data = arrayDataset(new Float32Array([0, 1, 2, 3, 4]), [1], Uint8Array.of(0, 0, 1, 1, 0));
+ * const stream = arrayStream(data, { batchSize: 2, seed: 7 });
+ * assert.equal(stream.batchCount, 3);
+ * assert.deepEqual(stream.epochOrder(1).toSorted(), [0, 1, 2, 3, 4]);
+ * ```
+ */
+export function arrayStream(data: ArrayDataset, options: ArrayStreamOptions): ExampleStream {
+  const batchSize = options.batchSize ?? 32;
+  checkBatchSize(batchSize);
+  checkSeed(options.seed, "The stream's seed");
+  const indices = Array.from({ length: data.count }, (_, index) => index);
+  const size = exampleSize(data);
+  const gatherArrays = (order: number[]): ExampleBatch => {
+    const x = new Float32Array(order.length * size);
+    const y = new Float32Array(order.length);
+    order.forEach((index, row) => {
+      x.set(data.x.subarray(index * size, (index + 1) * size), row * size);
+      y[row] = data.labels[index];
+    });
+    return {
+      x: tf.tensor(x, [order.length, ...data.exampleShape], "float32"),
+      y: tf.tensor2d(y, [order.length, 1], "float32"),
+      indices: order,
+    };
+  };
+  return {
+    indices,
+    labels: data.labels,
+    size: data.count,
+    batchSize,
+    batchCount: Math.ceil(data.count / batchSize),
+    epochOrder: (epoch) => epochShuffle(indices, options.seed, epoch),
+    *batches(epoch: number): Generator<ExampleBatch> {
+      const order = epochShuffle(indices, options.seed, epoch);
+      for (let start = 0; start < order.length; start += batchSize) {
+        yield gatherArrays(order.slice(start, start + batchSize));
       }
     },
   };

@@ -5,7 +5,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ArrayDataset } from "../data/array_dataset.ts";
-import { fitArrays, predictArrays } from "../training/array_training.ts";
+import { arrayStream } from "../data/batches.ts";
+import { predictProbabilities } from "../models/predict.ts";
+import { trainModel } from "../training/train.ts";
 import type { History } from "../training/history.ts";
 import { buildMnistCnn } from "../models/mnist_cnn.ts";
 import { type MultiClassEvaluation, perClassMetrics } from "../metrics/per_class_metrics.ts";
@@ -63,18 +65,20 @@ export async function runMnistCondition(condition: MnistCondition): Promise<Mnis
   const started = performance.now();
   const model = buildMnistCnn({ seed: condition.seed });
   const optimizer = tf.train.rmsprop(condition.learningRate ?? 1e-3);
-  const history = await fitArrays(model, condition.train, {
-    epochs: condition.epochs,
-    optimizer,
+  const stream = arrayStream(condition.train, {
     batchSize: condition.batchSize ?? MNIST_TUTORIAL_BATCH_SIZE,
     seed: condition.seed,
+  });
+  const history = await trainModel(model, stream, {
+    epochs: condition.epochs,
+    optimizer,
     classWeight: condition.classWeight,
     validation: condition.validation,
     progress: condition.progress,
     label: condition.name,
   });
   optimizer.dispose();
-  const outputs = await predictArrays(model, condition.test);
+  const outputs = await predictProbabilities(model, condition.test);
   return {
     name: condition.name,
     history,

@@ -7,7 +7,9 @@
 import { adam } from "../training/adam.ts";
 import type pl from "nodejs-polars";
 import { type ArrayDataset, countLabels, tableDataset } from "../data/array_dataset.ts";
-import { fitArrays, predictArrays } from "../training/array_training.ts";
+import { arrayStream } from "../data/batches.ts";
+import { predictProbabilities } from "../models/predict.ts";
+import { trainModel } from "../training/train.ts";
 import { computeClassWeight } from "../training/class_weight.ts";
 import {
   COIL2000_TARGET,
@@ -144,15 +146,14 @@ export async function runTabularCondition(condition: TabularCondition): Promise<
   }
   const optimizer = adam(condition.learningRate ?? 1e-3);
   try {
-    const history = await fitArrays(model, data, {
+    const stream = arrayStream(data, { batchSize: condition.batchSize ?? 32, seed: condition.seed });
+    const history = await trainModel(model, stream, {
       epochs: condition.epochs,
       optimizer,
-      batchSize: condition.batchSize ?? 32,
-      seed: condition.seed,
       classWeight,
       progress: "none",
     });
-    const testProbabilities = await predictArrays(model, condition.evaluation);
+    const testProbabilities = await predictProbabilities(model, condition.evaluation);
     return {
       strategy: condition.strategy,
       model: condition.model,

@@ -94,3 +94,36 @@ export function perClassMetrics(
   });
   return { accuracy: correct / labels.length, perClass, confusion, count: labels.length };
 }
+
+/**
+ * Mean categorical cross-entropy and accuracy of softmax outputs
+ * (`count × classes`, row after row) against integer labels: what Keras logs
+ * as `val_loss` and `val_accuracy` for a softmax model. Probabilities are
+ * clipped to [1e-7, 1 − 1e-7] before the log, as Keras does.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { softmaxLossAndAccuracy } from "./per_class_metrics.ts";
+ *
+ * const { loss, accuracy } = softmaxLossAndAccuracy(Uint8Array.of(0, 1), [0.5, 0.5, 0.2, 0.8], 2);
+ * assert.equal(accuracy, 1); // ties go to the first class, as argmax does
+ * assert.ok(Math.abs(loss - (-Math.log(0.5) - Math.log(0.8)) / 2) < 1e-12);
+ * ```
+ */
+export function softmaxLossAndAccuracy(
+  labels: Uint8Array,
+  outputs: ArrayLike<number>,
+  classes: number,
+): { loss: number; accuracy: number } {
+  let lossSum = 0;
+  let correct = 0;
+  labels.forEach((label, example) => {
+    const row = example * classes;
+    const p = Math.min(Math.max(outputs[row + label], 1e-7), 1 - 1e-7);
+    lossSum -= Math.log(p);
+    let best = 0;
+    for (let c = 1; c < classes; c++) if (outputs[row + c] > outputs[row + best]) best = c;
+    if (best === label) correct++;
+  });
+  return { loss: lossSum / labels.length, accuracy: correct / labels.length };
+}

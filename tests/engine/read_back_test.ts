@@ -3,7 +3,6 @@ import { countReads } from "../fixtures/count_reads.ts";
 import { assertEquals, assertRejectsWith } from "../assert.ts";
 import { readAllAndDispose, readOutputs } from "../../lib/engine/read_back.ts";
 import { predictProbabilities } from "../../lib/models/predict.ts";
-import { predictArrays } from "../../lib/training/array_training.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
 import { evaluationBatches } from "../../lib/data/batches.ts";
@@ -33,7 +32,7 @@ Deno.test("readOutputs frees the outputs already made when a later one fails", a
   assertEquals(tf.memory().numTensors, before);
 });
 
-Deno.test("predictProbabilities and predictArrays read once and equal one batch at a time", async () => {
+Deno.test("predictProbabilities reads once, for images and for arrays, and equals one batch at a time and equal one batch at a time", async () => {
   const images = noiseImageSet(13, 8);
   const model = buildSimpleCnn({ imageSize: 8, seed: 4 });
   const indices = [...Array(13).keys()];
@@ -55,7 +54,7 @@ Deno.test("predictProbabilities and predictArrays read once and equal one batch 
   });
   const x = Float32Array.from({ length: 7 * 3 }, (_, i) => Math.sin(i));
   const data = { x, labels: new Uint8Array(7), count: 7, exampleShape: [3] };
-  const arrays = await countReads(() => predictArrays(dense, data, 3));
+  const arrays = await countReads(() => predictProbabilities(dense, data, 3));
   assertEquals(arrays.reads, 1);
   const whole = dense.predict(tf.tensor2d(x, [7, 3])) as tf.Tensor;
   assertEquals(Array.from(arrays.result), Array.from(await whole.data()));

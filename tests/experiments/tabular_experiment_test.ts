@@ -4,7 +4,7 @@ import { writeCoil2000Fixture } from "../fixtures/coil2000.ts";
 import { featuresAndTarget, fitStandardizer, loadCoil2000 } from "../../lib/data/coil2000.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { scorePredictions } from "../../lib/metrics/evaluate.ts";
-import { predictArrays } from "../../lib/training/array_training.ts";
+import { predictProbabilities } from "../../lib/models/predict.ts";
 import { classHistogram } from "../../lib/data/table_sampling.ts";
 import {
   runTabularCondition,
@@ -120,7 +120,7 @@ Deno.test("runTabularCondition's first step reports the cross-entropy weighted b
   // All 300 rows as one batch: logistic regression has no dropout, so the shuffle does not matter.
   const data = standardizedDataset(train, standardizer);
   const twin = buildLogisticRegression({ inputSize: 85, seed: 4 });
-  const predictions = await predictArrays(twin, data);
+  const predictions = await predictProbabilities(twin, data);
   twin.dispose();
   const positives = data.labels.reduce((count, label) => count + label, 0);
   const negatives = data.count - positives;

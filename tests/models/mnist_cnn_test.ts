@@ -79,7 +79,7 @@ Deno.test("runMnistCondition's first step reports the class-weighted categorical
   const train = fakeDigits(24);
   const seed = 2;
   const classWeight = { 3: 6, 7: 0.1 };
-  // The one batch of epoch 1, in fitArrays' order for this seed (the model has dropout, so the
+  // The one batch of epoch 1, in arrayStream's order for this seed (the model has dropout, so the
   // order decides which mask each digit gets), through a twin of the model runMnistCondition builds.
   const order = shuffled([...train.labels.keys()], createRandom(deriveSeed(seed, 1)));
   const batch = takeExamples(train, order);

@@ -1,16 +1,25 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import { withoutSyncReads } from "../fixtures/no_sync_reads.ts";
-import { prepareDataset, toTensors } from "../../lib/data/batches.ts";
+import { arrayDataset } from "../../lib/data/array_dataset.ts";
+import { arrayStream, prepareDataset, toTensors } from "../../lib/data/batches.ts";
 import { EarlyStopping } from "../../lib/training/callbacks/early_stopping.ts";
 import { evaluate } from "../../lib/metrics/evaluate.ts";
 import type { ImageSet } from "../../lib/data/image_set.ts";
+import { predictProbabilities } from "../../lib/models/predict.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
+import { buildLogisticRegression } from "../../lib/models/tabular_model.ts";
 import { focalLoss } from "../../lib/training/focal_loss.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { trainModel } from "../../lib/training/train.ts";
 import { weightedBinaryCrossEntropy } from "../../lib/training/weighted_loss.ts";
-import { focalByHand, linearImageModel, weightedBceByHand } from "../fixtures/first_step.ts";
+import { clusters, softmaxModel } from "../fixtures/clusters.ts";
+import {
+  focalByHand,
+  linearImageModel,
+  weightedBceByHand,
+  weightedCategoricalByHand,
+} from "../fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -271,5 +280,185 @@ Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in 
     assertEquals(history.length, 1);
     assertEquals((await evaluate(model, validation)).count, 16);
     model.dispose();
+  });
+});
+
+Deno.test("trainModel on arrays: learns separable classes with a softmax, and logs validation accuracy", async () => {
+  const data = clusters(300);
+  const model = softmaxModel();
+  const history = await trainModel(model, arrayStream(data, { batchSize: 16, seed: 1 }), {
+    epochs: 15,
+    optimizer: tf.train.adam(0.05),
+    validation: clusters(60),
+    progress: "none",
+  });
+  assertEquals(history.length, 15);
+  assert(history[14].loss < history[0].loss, "the training loss falls");
+  assert(history[14].valAccuracy! > 0.95, `validation accuracy ${history[14].valAccuracy}`);
+  assertEquals((await predictProbabilities(model, data)).length, 300 * 3);
+});
+
+Deno.test("trainModel on arrays: is repeatable for a seed and reshuffles differently for another", async () => {
+  const run = async (seed: number) =>
+    (await trainModel(softmaxModel(), arrayStream(clusters(90), { batchSize: 8, seed }), {
+      epochs: 2,
+      optimizer: tf.train.sgd(0.1),
+      progress: "none",
+    })).map((log) => log.loss);
+  const first = await run(1);
+  assertEquals(await run(1), first);
+  assert((await run(2))[1] !== first[1], "another seed gives another batch order");
+});
+
+Deno.test("trainModel on arrays: trains a sigmoid model on binary cross-entropy with class weights", async () => {
+  // Class 1 is rare (1 in 10) and overlaps class 0: only the weights make the model call it.
+  const count = 400;
+  const x = new Float32Array(count);
+  const labels = new Uint8Array(count);
+  for (let i = 0; i < count; i++) {
+    labels[i] = i % 10 === 0 ? 1 : 0;
+    x[i] = (labels[i] === 1 ? 0.5 : -0.5) + ((i * 37) % 100) / 50 - 1;
+  }
+  const data = arrayDataset(x, [1], labels);
+  const positivesPredicted = async (classWeight?: Record<number, number>) => {
+    const model = buildLogisticRegression({ inputSize: 1, seed: 1 });
+    const history = await trainModel(model, arrayStream(data, { seed: 1 }), {
+      epochs: 20,
+      optimizer: tf.train.adam(0.05),
+      classWeight,
+      validation: data,
+      progress: "none",
+    });
+    assert(history[0].valAuc !== undefined, "a binary model logs the series' validation metrics");
+    return [...await predictProbabilities(model, data)].filter((p) => p > 0.5).length;
+  };
+  const plain = await positivesPredicted();
+  const weighted = await positivesPredicted({ 0: 0.55, 1: 5 });
+  assert(weighted > plain + 20, `weighted ${weighted} vs plain ${plain} predicted positives`);
+});
+
+/**
+ * One SGD step (rate 0.5) of trainModel over the whole dataset as one batch:
+ * the reported loss, and the model's predictions and weights before and
+ * its weights after. The models here have no dropout, so the batch's order
+ * (arrayStream shuffles it) does not change the step.
+ */
+async function oneStepOnArrays(
+  model: tf.LayersModel,
+  data: ReturnType<typeof arrayDataset>,
+  classWeight?: Record<number, number>,
+) {
+  const predictions = Array.from(await predictProbabilities(model, data));
+  const [kernelBefore, biasBefore] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  const optimizer = tf.train.sgd(0.5);
+  const history = await trainModel(model, arrayStream(data, { batchSize: data.count, seed: 3 }), {
+    epochs: 1,
+    optimizer,
+    classWeight,
+    progress: "none",
+  });
+  const [kernelAfter, biasAfter] = model.getWeights().map((w) => Array.from(w.dataSync()));
+  optimizer.dispose();
+  return { loss: history[0].loss, predictions, kernelBefore, biasBefore, kernelAfter, biasAfter };
+}
+
+/**
+ * The SGD step (rate 0.5) of a one-layer model worked by hand, given each
+ * example's derivative of the loss with respect to its logits (`units` per
+ * example, already divided by the batch size): weight −= 0.5 · Σᵢ xᵢ dᵢ.
+ */
+function assertSgdStep(
+  step: Awaited<ReturnType<typeof oneStepOnArrays>>,
+  x: Float32Array,
+  d: number[][],
+): void {
+  const units = d[0].length;
+  const features = x.length / d.length;
+  step.kernelAfter.forEach((after, index) => {
+    const [feature, unit] = [Math.floor(index / units), index % units];
+    const gradient = d.reduce((sum, row, i) => sum + x[i * features + feature] * row[unit], 0);
+    assertAlmostEquals(after, step.kernelBefore[index] - 0.5 * gradient, 1e-5, `kernel ${index}`);
+  });
+  step.biasAfter.forEach((after, unit) => {
+    const gradient = d.reduce((sum, row) => sum + row[unit], 0);
+    assertAlmostEquals(after, step.biasBefore[unit] - 0.5 * gradient, 1e-5, `bias ${unit}`);
+  });
+}
+
+Deno.test("trainModel's first step on arrays reports and takes the class-weighted categorical cross-entropy worked by hand", async () => {
+  const data = clusters(30);
+  const classWeight = { 0: 3, 2: 0.25 };
+  const step = await oneStepOnArrays(softmaxModel(), data, classWeight);
+  const expected = weightedCategoricalByHand(data.labels, step.predictions, 3, classWeight);
+  assertAlmostEquals(step.loss, expected, 1e-5, `loss ${step.loss} vs ${expected}`);
+  const plain = weightedCategoricalByHand(data.labels, step.predictions, 3);
+  assert(Math.abs(expected - plain) > 0.2, `weighted ${expected} vs plain ${plain}`);
+  // d(w_y · −ln p_y)/dlogit_c = w_y · (p_c − [c = y]).
+  const d = [...data.labels].map((label, i) =>
+    [0, 1, 2].map((c) =>
+      ((classWeight as Record<number, number>)[label] ?? 1) *
+      (step.predictions[i * 3 + c] - (c === label ? 1 : 0)) / data.count
+    )
+  );
+  assertSgdStep(step, data.x, d);
+});
+
+Deno.test("trainModel's first step on arrays reports and takes the class-weighted binary cross-entropy worked by hand", async () => {
+  const x = Float32Array.from({ length: 20 }, (_, i) => Math.sin(i * 1.3));
+  const labels = Uint8Array.from({ length: 20 }, (_, i) => i % 5 === 0 ? 1 : 0);
+  const data = arrayDataset(x, [1], labels);
+  const classWeight = { 0: 0.5, 1: 5 };
+  const step = await oneStepOnArrays(
+    buildLogisticRegression({ inputSize: 1, seed: 2 }),
+    data,
+    classWeight,
+  );
+  const expected = weightedBceByHand(labels, step.predictions, classWeight);
+  assertAlmostEquals(step.loss, expected, 1e-5, `loss ${step.loss} vs ${expected}`);
+  const d = [...labels].map((y, i) => [classWeight[y as 0 | 1] * (step.predictions[i] - y) / 20]);
+  assertSgdStep(step, x, d);
+});
+
+Deno.test("trainModel names bad options and labels the model cannot output", async () => {
+  const options = { epochs: 1, optimizer: tf.train.sgd(0.1), progress: "none" as const };
+  const stream = (data: ReturnType<typeof clusters>) => arrayStream(data, { seed: 1 });
+  await assertRejectsWith(
+    () => trainModel(softmaxModel(), stream(clusters(9)), { ...options, epochs: 0 }),
+    "epochs",
+  );
+  await assertRejectsWith(
+    () => trainModel(softmaxModel(2), stream(clusters(9, 3)), options),
+    "label at index 2 is 2",
+    "0 … 1",
+  );
+  await assertRejectsWith(
+    () =>
+      trainModel(softmaxModel(), stream(clusters(9)), {
+        ...options,
+        classWeight: [1, 2, 3] as unknown as Record<number, number>,
+      }),
+    "mapping",
+  );
+  await assertRejectsWith(
+    () =>
+      trainModel(softmaxModel(), stream(clusters(9)), {
+        ...options,
+        loss: (labels, probabilities) => tf.losses.logLoss(labels, probabilities) as tf.Scalar,
+      }),
+    "custom loss is for a model with one sigmoid output",
+  );
+});
+
+Deno.test("trainModel and predictProbabilities on arrays never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
+  await withoutSyncReads(async () => {
+    const data = clusters(30);
+    const model = softmaxModel();
+    await trainModel(model, arrayStream(data, { seed: 1 }), {
+      epochs: 1,
+      optimizer: tf.train.adam(0.01),
+      validation: data,
+      progress: "none",
+    });
+    assertEquals((await predictProbabilities(model, data)).length, 30 * 3);
   });
 });

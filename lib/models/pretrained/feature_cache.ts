@@ -49,7 +49,7 @@ interface FeatureHeader {
 
 /** The project's `data/features` folder, found from this file (not the working directory). */
 export function defaultFeatureCacheDir(): string {
-  return fileURLToPath(new URL("../../data/features", import.meta.url));
+  return fileURLToPath(new URL("../../../data/features", import.meta.url));
 }
 
 /** The bytes of a float array (a view, not a copy). */
@@ -147,7 +147,7 @@ function decodeFeatureFile(
 /**
  * The output of `extractor` (e.g. from `featureExtractor`) for every image
  * of `images`, in the set's order, as an `ArrayDataset` with the set's labels
- * ready for `fitArrays`; pick subsets with `takeExamples(features, indices)`,
+ * ready for `arrayStream` and `trainModel`; pick subsets with `takeExamples(features, indices)`,
  * the indices of the image set. Computed once (pixels scaled to [0, 1], as
  * in training, and the model in inference mode) and stored in `cacheDir` in
  * a file named by the model's and the image set's identities, written

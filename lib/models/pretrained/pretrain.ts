@@ -11,9 +11,12 @@ import * as tf from "@tensorflow/tfjs";
 import { createHash } from "node:crypto";
 import { adam } from "../../training/adam.ts";
 import { type ArrayDataset, arrayDataset } from "../../data/array_dataset.ts";
-import { fitArrays, predictArrays } from "../../training/array_training.ts";
+import { arrayStream } from "../../data/batches.ts";
+import { softmaxLossAndAccuracy } from "../../metrics/per_class_metrics.ts";
+import { predictProbabilities } from "../predict.ts";
+import { trainModel } from "../../training/train.ts";
 import type { History } from "../../training/history.ts";
-import { imageCount, type ImageSet } from "../../data/image_set.ts";
+import type { ImageSet } from "../../data/image_set.ts";
 import type { ProgressMode } from "../../training/progress.ts";
 import { checkSeed, deriveSeed } from "../../data/random.ts";
 
@@ -148,30 +151,26 @@ export async function pretrainBase(
   });
   const optimizer = adam(options.learningRate ?? 1e-3);
   const started = performance.now();
-  const history = await fitArrays(model, imageSetArrays(train), {
-    epochs: options.epochs,
-    optimizer,
+  const stream = arrayStream(imageSetArrays(train), {
     batchSize: options.batchSize ?? 32,
     seed: options.seed,
+  });
+  const history = await trainModel(model, stream, {
+    epochs: options.epochs,
+    optimizer,
     progress: options.progress,
     label: "pretrain",
   });
   const trainSeconds = (performance.now() - started) / 1000;
   optimizer.dispose();
   const classCount = train.classNames.length;
-  const outputs = await predictArrays(model, imageSetArrays(test));
-  let correct = 0;
-  for (let example = 0; example < imageCount(test); example++) {
-    const row = outputs.subarray(example * classCount, (example + 1) * classCount);
-    let best = 0;
-    for (let c = 1; c < classCount; c++) if (row[c] > row[best]) best = c;
-    if (best === test.labels[example]) correct++;
-  }
+  const outputs = await predictProbabilities(model, imageSetArrays(test));
+  const { accuracy } = softmaxLossAndAccuracy(test.labels, outputs, classCount);
   return {
     model,
     classNames: train.classNames,
     history,
-    testAccuracy: correct / imageCount(test),
+    testAccuracy: accuracy,
     trainSeconds,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The library's training paths on WebGPU, where a WebGPU adapter exists (a
  * software one will do): the series' CNN through trainModel and evaluate, and
- * a dense net through fitArrays and predictArrays, each running this
+ * a dense net through trainModel and predictProbabilities, each running this
  * project's kernels (the profile shows them), starting from the loss worked
  * out from a twin model's predictions on WebGPU (class weights and hashed
  * dropout included), and, without dropout, taking the same SGD steps as on
@@ -14,7 +14,8 @@ import { buildSimpleCnn } from "../../../lib/models/simple_cnn.ts";
 import { trainModel } from "../../../lib/training/train.ts";
 import { evaluate } from "../../../lib/metrics/evaluate.ts";
 import { arrayDataset, takeExamples } from "../../../lib/data/array_dataset.ts";
-import { fitArrays, predictArrays } from "../../../lib/training/array_training.ts";
+import { arrayStream } from "../../../lib/data/batches.ts";
+import { predictProbabilities } from "../../../lib/models/predict.ts";
 import { buildDenseNet } from "../../../lib/models/tabular_model.ts";
 import { adam } from "../../../lib/training/adam.ts";
 import { noiseImageSet } from "../../fixtures/noise_images.ts";
@@ -133,15 +134,13 @@ const features = Float32Array.from({ length: count * 4 }, (_, i) => Math.sin(i *
 const featureLabels = Uint8Array.from({ length: count }, (_, i) => features[4 * i] > 0 ? 1 : 0);
 const table = arrayDataset(features, [4], featureLabels);
 
-/** A dense net without dropout trained by fitArrays with SGD, 3 epochs of 4 batches: its weights. */
+/** A dense net without dropout trained by trainModel with SGD, 3 epochs of 4 batches: its weights. */
 async function denseNetAfterSgd(): Promise<number[]> {
   const model = buildDenseNet({ inputSize: 4, hidden: [8], dropout: 0, seed: 2 });
   const optimizer = tf.train.sgd(0.1);
-  await fitArrays(model, table, {
+  await trainModel(model, arrayStream(table, { batchSize: 16, seed: 1 }), {
     epochs: 3,
     optimizer,
-    batchSize: 16,
-    seed: 1,
     classWeight: { 0: 1, 1: 2 },
     progress: "none",
   });
@@ -152,7 +151,8 @@ async function denseNetAfterSgd(): Promise<number[]> {
 }
 
 Deno.test({
-  name: "on webgpu fitArrays and predictArrays train a dense net with dropout and fused Adam",
+  name:
+    "on webgpu trainModel and predictProbabilities train a dense net with dropout and fused Adam",
   ignore: skipReason !== undefined,
   fn: async () => {
     await tf.setBackend("cpu");
@@ -160,7 +160,7 @@ Deno.test({
     await onWebGpu(async () => {
       const seed = 2;
       const classWeight = { 0: 0.5, 1: 3 };
-      // The one batch of epoch 1 in fitArrays' order (dropout makes the order matter), through
+      // The one batch of epoch 1 in arrayStream's order (dropout makes the order matter), through
       // a twin of the model.
       const order = shuffled([...table.labels.keys()], createRandom(deriveSeed(seed, 1)));
       const batch = takeExamples(table, order);
@@ -176,11 +176,9 @@ Deno.test({
       const model = buildDenseNet({ inputSize: 4, hidden: [8], dropout: 0.3, seed });
       let losses: number[] = [];
       const kernels = await kernelsRun(async () => {
-        const history = await fitArrays(model, table, {
+        const history = await trainModel(model, arrayStream(table, { batchSize: count, seed }), {
           epochs: 3,
           optimizer: adam(0.01),
-          batchSize: count,
-          seed,
           classWeight,
           progress: "none",
         });
@@ -188,7 +186,7 @@ Deno.test({
       });
       assert.ok(kernels.has("HashedDropout") && kernels.has("AdamValue"), [...kernels].join());
       assert.ok(Math.abs(losses[0] - expected) < 1e-4, `first loss ${losses[0]} vs ${expected}`);
-      const probabilities = await predictArrays(model, table);
+      const probabilities = await predictProbabilities(model, table);
       assert.equal(probabilities.length, count);
       model.dispose();
       assertSameWeights(await denseNetAfterSgd(), onCpu, "dense net after 12 SGD steps");

@@ -1,6 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals } from "../../assert.ts";
-import { fitArrays, predictArrays } from "../../../lib/training/array_training.ts";
+import { arrayStream } from "../../../lib/data/batches.ts";
+import { trainModel } from "../../../lib/training/train.ts";
+import { predictProbabilities } from "../../../lib/models/predict.ts";
 import { toTensors } from "../../../lib/data/batches.ts";
 import { selectEngine } from "../../../lib/engine/select_engine.ts";
 import type { ImageSet } from "../../../lib/data/image_set.ts";
@@ -146,10 +148,8 @@ Deno.test("a head trained on cached features is the head of the frozen model", a
   const features = await cachedFeatures(featureExtractor(model), set, { cacheDir, ...quiet });
   const head = buildHead(features.exampleShape, { hiddenUnits: [8], seed: 2 });
   const before = head.getWeights().map((weight) => weight.dataSync().slice());
-  await fitArrays(head, features, {
+  await trainModel(head, arrayStream(features, { batchSize: 8, seed: 4 }), {
     epochs: 2,
-    batchSize: 8,
-    seed: 4,
     optimizer: tf.train.adam(1e-2),
     progress: "none",
   });
@@ -160,5 +160,5 @@ Deno.test("a head trained on cached features is the head of the frozen model", a
   const { x, y } = toTensors(set, Array.from(set.labels.keys()));
   const whole = Array.from(await (frozen.predict(x) as tf.Tensor).data());
   tf.dispose([x, y]);
-  assertEquals(whole, Array.from(await predictArrays(head, features)));
+  assertEquals(whole, Array.from(await predictProbabilities(head, features)));
 });

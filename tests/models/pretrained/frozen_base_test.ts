@@ -1,7 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertRejectsWith } from "../../assert.ts";
 import { arrayDataset } from "../../../lib/data/array_dataset.ts";
-import { fitArrays } from "../../../lib/training/array_training.ts";
+import { arrayStream } from "../../../lib/data/batches.ts";
+import { trainModel } from "../../../lib/training/train.ts";
 import { selectEngine } from "../../../lib/engine/select_engine.ts";
 import {
   defaultCutLayer,
@@ -92,10 +93,8 @@ Deno.test("training the frozen model changes the head's weights and not one bit 
   const baseBefore = await bytesOf(base.weights); // BN's moving statistics included
   const headBefore = await bytesOf(head.weights);
   const data = images(64);
-  await fitArrays(model, data, {
+  await trainModel(model, arrayStream(data, { batchSize: 16, seed: 5 }), {
     epochs: 2,
-    batchSize: 16,
-    seed: 5,
     optimizer: tf.train.adam(1e-2),
     progress: "none",
   });

@@ -3,8 +3,7 @@ import { arrayDataset } from "../../../lib/data/array_dataset.ts";
 import { EarlyStopping } from "../../../lib/training/callbacks/early_stopping.ts";
 import { ReduceLROnPlateau } from "../../../lib/training/callbacks/reduce_lr_on_plateau.ts";
 import { selectEngine } from "../../../lib/engine/select_engine.ts";
-import { buildHead } from "../../../lib/models/pretrained/head.ts";
-import { runHead, runHeadSeeds, trainHead } from "../../../lib/models/pretrained/head_training.ts";
+import { runHead, runHeadSeeds } from "../../../lib/models/pretrained/head_training.ts";
 import { createRandom } from "../../../lib/data/random.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
@@ -20,36 +19,36 @@ function features(count: number, seed: number, dogShare = 0.5) {
   return arrayDataset(x, [6], labels);
 }
 
-Deno.test("trainHead learns a separable problem and logs the validation set every epoch", async () => {
-  const head = buildHead([6], { hiddenUnits: [8], seed: 1 });
-  const history = await trainHead(head, features(200, 1), {
+Deno.test("runHead learns a separable problem and logs the validation set every epoch", async () => {
+  const { history } = await runHead(features(200, 1), {
     epochs: 8,
     seed: 1,
+    hiddenUnits: [8],
     learningRate: 1e-2,
     validation: features(100, 2),
+    test: features(20, 10),
   });
   assertEquals(history.length, 8);
   assert(history[7].loss < history[0].loss, "the training loss falls");
   assert(history[7].valAuc! > 0.9, `validation AUC ${history[7].valAuc}`);
   assertEquals(history[0].valTp! + history[0].valFn! + history[0].valTn! + history[0].valFp!, 100);
-  head.dispose();
 });
 
 Deno.test("callbacks see each epoch: EarlyStopping stops and ReduceLROnPlateau lowers the rate", async () => {
-  const head = buildHead([6], { hiddenUnits: [8], seed: 2 });
   // Validation labels unrelated to the features: the validation loss soon stops improving.
   const noise = features(60, 3);
   const shuffledLabels = arrayDataset(noise.x, [6], noise.labels.map((_, i) => i % 2));
-  const history = await trainHead(head, features(200, 4), {
+  const { history } = await runHead(features(200, 4), {
     epochs: 60,
-    seed: 1,
+    seed: 2,
+    hiddenUnits: [8],
     learningRate: 1e-2,
     validation: shuffledLabels,
-    callbacks: [new ReduceLROnPlateau({ patience: 2 }), new EarlyStopping({ patience: 5 })],
+    test: features(20, 10),
+    callbacks: () => [new ReduceLROnPlateau({ patience: 2 }), new EarlyStopping({ patience: 5 })],
   });
   assert(history.length < 60, `stopped early, after ${history.length} epochs`);
   assert(history.at(-1)!.lr < 1e-2, `the rate was cut: ${history.at(-1)!.lr}`);
-  head.dispose();
 });
 
 Deno.test("runHead: one seed gives the same scores twice, another seed other scores", async () => {
@@ -78,17 +77,17 @@ Deno.test("class weights move the decision towards the weighted class", async ()
   );
 });
 
-Deno.test("trainHead refuses bad settings with the setting named", async () => {
-  const head = buildHead([6], { hiddenUnits: [4] });
+Deno.test("runHead refuses bad settings with the setting named", async () => {
   const data = features(10, 9);
-  await assertRejectsWith(() => trainHead(head, data, { epochs: 0, seed: 1 }), "epochs");
+  const common = { seed: 1, hiddenUnits: [4], test: data };
+  await assertRejectsWith(() => runHead(data, { ...common, epochs: 0 }), "epochs");
   await assertRejectsWith(
-    () => trainHead(head, data, { epochs: 1, seed: 1, batchSize: 0 }),
-    "batchSize",
+    () => runHead(data, { ...common, epochs: 1, batchSize: 0 }),
+    "batch size must be a whole number",
   );
   const threeClasses = arrayDataset(data.x, [6], data.labels.map((_, i) => i % 3));
   await assertRejectsWith(
-    () => trainHead(head, threeClasses, { epochs: 1, seed: 1 }),
-    "not 0 or 1",
+    () => runHead(threeClasses, { ...common, epochs: 1 }),
+    "the model's classes are 0 … 1",
   );
 });
