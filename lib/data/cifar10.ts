@@ -55,12 +55,12 @@ export type CatsDogsCounts = Record<"train" | "test", Record<"cats" | "dogs", nu
 
 /** The project's `data/cifar10_cats_dogs` folder, found from this file (not the working directory). */
 export function defaultCatsDogsRoot(): string {
-  return fileURLToPath(new URL("../data/cifar10_cats_dogs", import.meta.url));
+  return fileURLToPath(new URL("../../data/cifar10_cats_dogs", import.meta.url));
 }
 
 /** The project's `data/cifar10_other_classes` folder, where `deno task data` writes the six other classes. */
 export function defaultOtherClassesRoot(): string {
-  return fileURLToPath(new URL("../data/cifar10_other_classes", import.meta.url));
+  return fileURLToPath(new URL("../../data/cifar10_other_classes", import.meta.url));
 }
 
 /** One regular file of a tar archive, its bytes streamed in chunks. */

@@ -84,7 +84,7 @@ function missingDataHelp(dir: string): string {
 
 /** The project's `data/coil2000` folder, found from this file (not the working directory). */
 function defaultCoil2000Dir(): string {
-  return decodeURIComponent(new URL("../data/coil2000", import.meta.url).pathname);
+  return decodeURIComponent(new URL("../../data/coil2000", import.meta.url).pathname);
 }
 
 /**

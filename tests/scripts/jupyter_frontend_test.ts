@@ -21,7 +21,7 @@ const JUPYTER_NOTEBOOK = "/usr/bin/jupyter-notebook";
 const CHROMIUM = "/usr/bin/chromium";
 /** Debian's Python, which has the nbformat that jupyter-notebook uses (not a pyenv one on PATH). */
 const SYSTEM_PYTHON = "/usr/bin/python3";
-const NOTEBOOK_FOLDER = new URL("../notebooks/", import.meta.url).pathname;
+const NOTEBOOK_FOLDER = new URL("../../notebooks/", import.meta.url).pathname;
 
 /** A stored output of a notebook cell, as nbformat 4 writes it. */
 interface Output {

@@ -11,7 +11,7 @@ import { writeCatsDogsFixture } from "../fixtures/cats_dogs.ts";
 import { writeCoil2000Fixture } from "../fixtures/coil2000.ts";
 import { runNotebookInChild } from "../child/run_notebook_child.ts";
 
-const notebooksDir = fileURLToPath(new URL("../notebooks/", import.meta.url));
+const notebooksDir = fileURLToPath(new URL("../../notebooks/", import.meta.url));
 const notebooks = [...Deno.readDirSync(notebooksDir)]
   .filter((entry) => entry.isFile && entry.name.endsWith(".ipynb"))
   .map((entry) => entry.name)

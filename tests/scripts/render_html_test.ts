@@ -487,7 +487,7 @@ Deno.test({
   },
 });
 
-const NOTEBOOKS_DIR = new URL("../notebooks/", import.meta.url).pathname;
+const NOTEBOOKS_DIR = new URL("../../notebooks/", import.meta.url).pathname;
 const storedNotebooks = [...Deno.readDirSync(NOTEBOOKS_DIR)]
   .filter((entry) => entry.name.endsWith(".ipynb")).map((entry) => entry.name).sort();
 

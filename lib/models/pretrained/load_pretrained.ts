@@ -21,7 +21,7 @@ export interface LoadPretrainedOptions {
 
 /** The project's `data/pretrained_models` folder, found from this file (not the working directory). */
 export function defaultModelCacheDir(): string {
-  return fileURLToPath(new URL("../../data/pretrained_models", import.meta.url));
+  return fileURLToPath(new URL("../../../data/pretrained_models", import.meta.url));
 }
 
 /** True for an `http:` or `https:` address. */

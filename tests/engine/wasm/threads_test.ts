@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { otherRunnableThreads, threadsForFreeCores } from "../../../lib/engine/wasm/threads.ts";
 
-const projectRoot = fileURLToPath(new URL("..", import.meta.url));
+const projectRoot = fileURLToPath(new URL("../../..", import.meta.url));
 
 /**
  * A program that selects the engine, prints its reason, then prints the
