@@ -29,7 +29,7 @@ export interface SyntheticTraining {
   dispose(): void;
 }
 
-/** The series' CNN at `size`x`size`, ready to take steps on random batches of `batchSize` images. */
+/** The series' CNN at `size`x`size`, ready to train on random batches of `batchSize` images. */
 export function syntheticTraining(
   size: number,
   batchSize: number,
