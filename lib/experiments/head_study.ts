@@ -15,7 +15,7 @@ import {
 } from "../statistics/seed_test_interval.ts";
 import { weightedAveragePrecision, weightedRocAuc } from "../metrics/weighted_rank_metrics.ts";
 import { createRandom, shuffled } from "../data/random.ts";
-import type { HeadRun } from "../models/pretrained/head_training.ts";
+import type { ConditionResult } from "./experiment.ts";
 
 /** The metrics a head study reports. */
 export type StudyMetric = "accuracy" | "precision" | "recall" | "f1" | "auc" | "prAuc";
@@ -88,7 +88,7 @@ export function trivialBaseline(
 /** One condition of a study: its name and its runs, one per seed, in the seeds' order. */
 export interface StudyCondition {
   name: string;
-  runs: readonly HeadRun[];
+  runs: readonly Pick<ConditionResult, "seed" | "testProbabilities">[];
 }
 
 /** A metric's interval for one condition, with the trivial rules beside it. */
@@ -154,7 +154,7 @@ export function randomScoresAveragePrecision(
  * (seed and test-set noise), the trivial rules at the test set's share of
  * positives (for PR AUC, random scores' simulated average precision on a set
  * of this size), and whether the interval clears them. `testLabels` are the test
- * set's labels, in the order of every run's `testScores`.
+ * set's labels, in the order of every run's `testProbabilities`.
  */
 export function conditionIntervals(
   conditions: readonly StudyCondition[],
@@ -171,7 +171,7 @@ export function conditionIntervals(
     metrics.map((metric) => {
       const interval = seedTestSetInterval(
         testLabels,
-        condition.runs.map((run) => run.testScores),
+        condition.runs.map((run) => run.testProbabilities),
         studyMetric(metric),
         options,
       );
@@ -208,8 +208,8 @@ export function pairedDifference(
   }
   return pairedSeedTestSetInterval(
     testLabels,
-    a.runs.map((run) => run.testScores),
-    b.runs.map((run) => run.testScores),
+    a.runs.map((run) => run.testProbabilities),
+    b.runs.map((run) => run.testProbabilities),
     studyMetric(metric),
     options,
   );

@@ -1,25 +1,23 @@
 /**
- * One run of the MNIST class-weight tutorial: build its CNN, train it with
- * RMSprop on in-memory digits (optionally class-weighted), score it on the
- * test set per class. The notebook's experiments are a list of these.
+ * The MNIST class-weight tutorial as a condition: its CNN, RMSprop,
+ * categorical cross-entropy (optionally class-weighted) on in-memory digits,
+ * scored per class. The notebook's experiments are runs of these.
  */
 import * as tf from "@tensorflow/tfjs";
 import type { ArrayDataset } from "../data/array_dataset.ts";
 import { arrayStream } from "../data/batches.ts";
-import { predictProbabilities } from "../models/predict.ts";
-import { trainModel } from "../training/train.ts";
-import type { History } from "../training/history.ts";
 import { buildMnistCnn } from "../models/mnist_cnn.ts";
 import { type MultiClassEvaluation, perClassMetrics } from "../metrics/per_class_metrics.ts";
 import type { ClassRecallRow } from "../charts/per_class_recall.ts";
 import type { ProgressMode } from "../training/progress.ts";
 import type { ClassWeight } from "../training/weighted_loss.ts";
+import type { Condition, ConditionResult } from "./experiment.ts";
 
 /** The tutorial's batch size. */
 export const MNIST_TUTORIAL_BATCH_SIZE = 56;
 
-/** One training setup of the MNIST tutorial. */
-export interface MnistCondition {
+/** One training setup of the MNIST tutorial, for {@link mnistCondition}. */
+export interface MnistConditionOptions {
   /** Name in logs, tables and legends, e.g. "balanced weights". */
   name: string;
   /** Training digits. */
@@ -42,49 +40,30 @@ export interface MnistCondition {
   progress?: ProgressMode;
 }
 
-/** What one MNIST run produced. */
-export interface MnistResult {
-  /** The condition's name. */
-  name: string;
-  /** One record per epoch. */
-  history: History;
-  /** Test accuracy, per-class recall and precision, confusion matrix. */
-  test: MultiClassEvaluation;
-  /** Wall-clock seconds of training and scoring. */
-  seconds: number;
-  /** The trained model (the caller disposes it when done). */
-  model: tf.LayersModel;
-}
+/** A run of the MNIST tutorial: its test score is per class. */
+export type MnistResult = ConditionResult<MultiClassEvaluation>;
 
 /**
- * Trains the tutorial's CNN (freshly built from `seed`) with RMSprop and
- * categorical cross-entropy under one condition, then scores it on the test
- * digits.
+ * The tutorial's condition for `runCondition`: its CNN freshly built from
+ * `seed`, RMSprop, the digits in a batch order derived from `seed`, and the
+ * test digits scored per class.
  */
-export async function runMnistCondition(condition: MnistCondition): Promise<MnistResult> {
-  const started = performance.now();
-  const model = buildMnistCnn({ seed: condition.seed });
-  const optimizer = tf.train.rmsprop(condition.learningRate ?? 1e-3);
-  const stream = arrayStream(condition.train, {
-    batchSize: condition.batchSize ?? MNIST_TUTORIAL_BATCH_SIZE,
-    seed: condition.seed,
-  });
-  const history = await trainModel(model, stream, {
-    epochs: condition.epochs,
-    optimizer,
-    classWeight: condition.classWeight,
-    validation: condition.validation,
-    progress: condition.progress,
-    label: condition.name,
-  });
-  optimizer.dispose();
-  const outputs = await predictProbabilities(model, condition.test);
+export function mnistCondition(options: MnistConditionOptions): Condition<MultiClassEvaluation> {
   return {
-    name: condition.name,
-    history,
-    test: perClassMetrics(condition.test.labels, outputs, 10),
-    seconds: (performance.now() - started) / 1000,
-    model,
+    name: options.name,
+    seed: options.seed,
+    model: (seed) => buildMnistCnn({ seed }),
+    optimizer: () => tf.train.rmsprop(options.learningRate ?? 1e-3),
+    train: arrayStream(options.train, {
+      batchSize: options.batchSize ?? MNIST_TUTORIAL_BATCH_SIZE,
+      seed: options.seed,
+    }),
+    validation: options.validation,
+    test: options.test,
+    epochs: options.epochs,
+    classWeight: options.classWeight,
+    progress: options.progress,
+    score: (labels, outputs) => perClassMetrics(labels, outputs, 10),
   };
 }
 

@@ -3,19 +3,47 @@
  * training noise (initial weights, dropout masks, batch order), so a
  * comparison between conditions needs several runs of each.
  */
+import type { Evaluation } from "../metrics/evaluate.ts";
 import { type Condition, type ConditionResult, runCondition } from "./experiment.ts";
 import type { LabelledRuns } from "../charts/loss_band.ts";
 
 /**
- * Runs `makeCondition(seed)` once per seed, one after the other, each with a
- * fresh model and a fresh optimizer (runCondition builds both), and returns
- * the results in seed order. `makeCondition` receives the seed so it can seed
- * the training stream too; the run's model seed is always that seed.
+ * The library's one way to run a condition over seeds: runs
+ * `makeCondition(seed)` once per seed, one after the other, each with a
+ * fresh model and a fresh optimizer (`runCondition` builds both), and
+ * returns the results in seed order. The seed is given once per run, here:
+ * `makeCondition` receives it to seed the training stream (the batch order,
+ * and any resampling), and the run's model is built from the same seed
+ * (initial weights, and dropout masks, which derive from the seed and the
+ * step). So seed j of two conditions gives paired runs.
+ *
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import * as tf from "@tensorflow/tfjs";
+ * import { arrayDataset } from "../data/array_dataset.ts";
+ * import { arrayStream } from "../data/batches.ts";
+ * import { disposeModels } from "./experiment.ts";
+ * import { runSeeds } from "./repeated_runs.ts";
+ *
+ * const data = arrayDataset(new Float32Array([-2, -1, 1, 2]), [1], Uint8Array.of(0, 0, 1, 1));
+ * const results = await runSeeds([1, 2, 3], (seed) => ({
+ *   name: "logistic regression",
+ *   model: (modelSeed) => tf.sequential({
+ *     layers: [tf.layers.dense({ inputShape: [1], units: 1, activation: "sigmoid", kernelInitializer: tf.initializers.glorotUniform({ seed: modelSeed }) })],
+ *   }),
+ *   train: arrayStream(data, { batchSize: 2, seed }),
+ *   test: data,
+ *   epochs: 2,
+ *   progress: "none",
+ * }));
+ * assert.deepEqual(results.map((result) => result.seed), [1, 2, 3]);
+ * disposeModels(results);
+ * ```
  */
-export async function runSeeds(
+export async function runSeeds<S = Evaluation>(
   seeds: readonly number[],
-  makeCondition: (seed: number) => Omit<Condition, "seed">,
-): Promise<ConditionResult[]> {
+  makeCondition: (seed: number) => Omit<Condition<S>, "seed">,
+): Promise<ConditionResult<S>[]> {
   if (seeds.length === 0) {
     throw new Error("runSeeds: no seeds; pass e.g. [1, 2, 3] (one run per seed).");
   }
@@ -27,15 +55,17 @@ export async function runSeeds(
       throw new Error(`runSeeds: seed ${seed} appears twice; repeated seeds repeat the same run.`);
     }
   });
-  const results: ConditionResult[] = [];
+  const results: ConditionResult<S>[] = [];
   for (const seed of seeds) {
-    results.push(await runCondition({ ...makeCondition(seed), seed }));
+    results.push(await runCondition<S>({ ...makeCondition(seed), seed }));
   }
   return results;
 }
 
 /** The runs' histories grouped by condition name (first-seen order), as `lossBand` takes them. */
-export function historiesByCondition(results: readonly ConditionResult[]): LabelledRuns[] {
+export function historiesByCondition<S>(
+  results: readonly ConditionResult<S>[],
+): LabelledRuns[] {
   const groups = new Map<string, LabelledRuns>();
   for (const result of results) {
     const group = groups.get(result.name) ?? { label: result.name, histories: [] };

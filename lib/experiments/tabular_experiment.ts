@@ -4,12 +4,10 @@
  * evaluation rows with threshold and ranking metrics; and the summary of
  * many such runs (mean ± sd over seeds) for the notebook's table and chart.
  */
-import { adam } from "../training/adam.ts";
+import type * as tf from "@tensorflow/tfjs";
 import type pl from "nodejs-polars";
-import { type ArrayDataset, countLabels, tableDataset } from "../data/array_dataset.ts";
+import { type ArrayDataset, tableDataset } from "../data/array_dataset.ts";
 import { arrayStream } from "../data/batches.ts";
-import { predictProbabilities } from "../models/predict.ts";
-import { trainModel } from "../training/train.ts";
 import { computeClassWeight } from "../training/class_weight.ts";
 import {
   COIL2000_TARGET,
@@ -17,11 +15,10 @@ import {
   standardize,
   type Standardizer,
 } from "../data/coil2000.ts";
-import { type Evaluation, scorePredictions } from "../metrics/evaluate.ts";
-import type { History } from "../training/history.ts";
 import type { MetricRow } from "../charts/metric_bars.ts";
 import { oversampleMinority, undersampleMajority } from "../data/table_sampling.ts";
 import { buildDenseNet, buildLogisticRegression } from "../models/tabular_model.ts";
+import type { Condition, ConditionResult } from "./experiment.ts";
 
 /** What is done about the imbalance before or during training. */
 export type TabularStrategy = "nothing" | "undersampling" | "oversampling" | "class weights";
@@ -40,8 +37,8 @@ export type TabularModelKind = "dense net" | "logistic regression";
 /** The metrics a tabular run is judged on (threshold 0.5 for the first three). */
 export const TABULAR_METRICS = ["precision", "recall", "f1", "auc", "prAuc"] as const;
 
-/** One training run of the study. */
-export interface TabularCondition {
+/** One condition of the study, for {@link tabularCondition}. */
+export interface TabularConditionOptions {
   /** What to do about the imbalance. */
   strategy: TabularStrategy;
   /** Which model to train. */
@@ -62,25 +59,6 @@ export interface TabularCondition {
   learningRate?: number;
   /** The 0/1 target column (default CARAVAN). */
   target?: string;
-}
-
-/** What one run produced. */
-export interface TabularResult {
-  strategy: TabularStrategy;
-  model: TabularModelKind;
-  seed: number;
-  /** Negative and positive rows the model trained on. */
-  trainCounts: { negatives: number; positives: number };
-  /** Class weights used (only for the "class weights" strategy). */
-  classWeight?: Record<number, number>;
-  /** Evaluation-set metrics at threshold 0.5, plus ROC AUC and PR AUC. */
-  test: Evaluation;
-  /** P(positive) for each evaluation row. */
-  testProbabilities: Float32Array;
-  /** One record per epoch. */
-  history: History;
-  /** Wall-clock seconds of resampling, training and scoring. */
-  seconds: number;
 }
 
 /**
@@ -120,56 +98,44 @@ export function standardizedDataset(
 }
 
 /**
- * Runs one condition: builds the training table for the strategy, trains
- * the model with Adam on (class-weighted, for "class weights": scikit-learn's
- * 'balanced' mapping) binary cross-entropy, and scores the evaluation rows.
+ * One condition of the study for `runCondition` / `runSeeds`: the training
+ * table resampled as `strategy` says (seeded), standardised, in a batch order
+ * derived from `seed`; the model freshly built from `seed`; Adam on
+ * binary cross-entropy, class-weighted for "class weights" (scikit-learn's
+ * 'balanced' mapping); the evaluation rows scored. Its name is
+ * "<model>, <strategy>" and its settings `{ model, strategy }`.
  */
-export async function runTabularCondition(condition: TabularCondition): Promise<TabularResult> {
-  const started = performance.now();
-  const target = condition.target ?? COIL2000_TARGET;
-  const table = strategyTable(condition.train, condition.strategy, condition.seed, target);
-  const data = standardizedDataset(table, condition.standardizer, target);
-  const [negatives, positives] = countLabels(data.labels, 2);
-  const classWeight = condition.strategy === "class weights"
-    ? computeClassWeight(data.labels, "balanced", [0, 1])
-    : undefined;
+export function tabularCondition(options: TabularConditionOptions): Condition {
+  const target = options.target ?? COIL2000_TARGET;
+  const table = strategyTable(options.train, options.strategy, options.seed, target);
+  const data = standardizedDataset(table, options.standardizer, target);
   const inputSize = data.exampleShape[0];
-  const model = condition.model === "dense net"
-    ? buildDenseNet({ inputSize, seed: condition.seed })
-    : condition.model === "logistic regression"
-    ? buildLogisticRegression({ inputSize, seed: condition.seed })
-    : undefined;
+  const builders: Record<TabularModelKind, (seed: number) => tf.LayersModel> = {
+    "dense net": (seed) => buildDenseNet({ inputSize, seed }),
+    "logistic regression": (seed) => buildLogisticRegression({ inputSize, seed }),
+  };
+  const model = builders[options.model];
   if (!model) {
-    throw new Error(
-      `Unknown model "${condition.model}"; use "dense net" or "logistic regression".`,
-    );
+    throw new Error(`Unknown model "${options.model}"; use "dense net" or "logistic regression".`);
   }
-  const optimizer = adam(condition.learningRate ?? 1e-3);
-  try {
-    const stream = arrayStream(data, { batchSize: condition.batchSize ?? 32, seed: condition.seed });
-    const history = await trainModel(model, stream, {
-      epochs: condition.epochs,
-      optimizer,
-      classWeight,
-      progress: "none",
-    });
-    const testProbabilities = await predictProbabilities(model, condition.evaluation);
-    return {
-      strategy: condition.strategy,
-      model: condition.model,
-      seed: condition.seed,
-      trainCounts: { negatives, positives },
-      ...(classWeight ? { classWeight } : {}),
-      test: scorePredictions(condition.evaluation.labels, testProbabilities),
-      testProbabilities,
-      history,
-      seconds: (performance.now() - started) / 1000,
-    };
-  } finally {
-    optimizer.dispose();
-    model.dispose();
-  }
+  return {
+    name: `${options.model}, ${options.strategy}`,
+    settings: { model: options.model, strategy: options.strategy },
+    seed: options.seed,
+    model,
+    train: arrayStream(data, { batchSize: options.batchSize ?? 32, seed: options.seed }),
+    test: options.evaluation,
+    epochs: options.epochs,
+    learningRate: options.learningRate,
+    classWeight: options.strategy === "class weights"
+      ? computeClassWeight(data.labels, "balanced", [0, 1])
+      : undefined,
+    progress: "none",
+  };
 }
+
+/** A run of the study: the model kind and strategy are in its settings. */
+export type TabularResult = ConditionResult;
 
 function mean(values: readonly number[]): number {
   return values.reduce((sum, value) => sum + value, 0) / values.length;
@@ -182,12 +148,11 @@ function sd(values: readonly number[]): number {
   return Math.sqrt(values.reduce((sum, value) => sum + (value - m) ** 2, 0) / (values.length - 1));
 }
 
-/** Results grouped by (model, strategy), in first-seen order. */
+/** Results grouped by condition name (model and strategy), in first-seen order. */
 function groupRuns(results: readonly TabularResult[]): TabularResult[][] {
   const groups = new Map<string, TabularResult[]>();
   for (const result of results) {
-    const key = `${result.model}\u0000${result.strategy}`;
-    groups.set(key, [...(groups.get(key) ?? []), result]);
+    groups.set(result.name, [...(groups.get(result.name) ?? []), result]);
   }
   return [...groups.values()];
 }
@@ -200,14 +165,14 @@ export function summarizeTabularRuns(
   results: readonly TabularResult[],
 ): Record<string, string | number>[] {
   if (results.length === 0) {
-    throw new Error("summarizeTabularRuns: no results; pass what runTabularCondition returned.");
+    throw new Error("summarizeTabularRuns: no results; pass what runSeeds returned.");
   }
   return groupRuns(results).map((runs) => {
-    const { model, strategy, trainCounts } = runs[0];
+    const { settings, trainClassCounts } = runs[0];
     const row: Record<string, string | number> = {
-      model,
-      strategy,
-      "train rows (0/1)": `${trainCounts.negatives} / ${trainCounts.positives}`,
+      model: settings.model,
+      strategy: settings.strategy,
+      "train rows (0/1)": `${trainClassCounts[0] ?? 0} / ${trainClassCounts[1] ?? 0}`,
       runs: runs.length,
     };
     for (const metric of TABULAR_METRICS) {
@@ -225,7 +190,7 @@ export function tabularMetricRows(
   results: readonly TabularResult[],
   model: TabularModelKind,
 ): MetricRow[] {
-  const runsOfModel = groupRuns(results.filter((result) => result.model === model));
+  const runsOfModel = groupRuns(results.filter((result) => result.settings.model === model));
   if (runsOfModel.length === 0) {
     throw new Error(`tabularMetricRows: no result for model "${model}".`);
   }
@@ -233,7 +198,7 @@ export function tabularMetricRows(
     TABULAR_METRICS.map((metric) => {
       const values = runs.map((run) => run.test[metric]);
       return {
-        condition: runs[0].strategy,
+        condition: String(runs[0].settings.strategy),
         metric: metric === "prAuc" ? "PR AUC" : metric === "auc" ? "ROC AUC" : metric,
         value: mean(values),
         ...(runs.length > 1 ? { sd: sd(values) } : {}),

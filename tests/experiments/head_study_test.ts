@@ -1,5 +1,5 @@
 import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
-import type { HeadRun } from "../../lib/models/pretrained/head_training.ts";
+import type { ConditionResult } from "../../lib/experiments/experiment.ts";
 import {
   comparisonSentence,
   comparisonTableRows,
@@ -21,16 +21,21 @@ import { createRandom, deriveSeed } from "../../lib/data/random.ts";
 const labels = Uint8Array.from({ length: 220 }, (_, i) => (i < 20 ? 1 : 0));
 
 /** Runs whose scores separate the classes by `gap` (0: random scores), one per seed. */
-function runs(gap: number, seeds: number[], shift = 0): HeadRun[] {
+function runs(
+  gap: number,
+  seeds: number[],
+  shift = 0,
+): Pick<ConditionResult, "seed" | "testProbabilities" | "test">[] {
   return seeds.map((seed) => {
     const random = createRandom(deriveSeed(seed, Math.round(gap * 100), shift));
-    const testScores = Float32Array.from(labels, (label) => random.next() * 0.4 + gap * label);
+    const testProbabilities = Float32Array.from(
+      labels,
+      (label) => random.next() * 0.4 + gap * label,
+    );
     return {
       seed,
-      history: [],
-      testScores,
-      test: scorePredictions(labels, testScores),
-      seconds: 0,
+      testProbabilities,
+      test: scorePredictions(labels, testProbabilities),
     };
   });
 }

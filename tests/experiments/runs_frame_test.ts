@@ -21,7 +21,9 @@ function values(frame: pl.DataFrame, column: string): unknown[] {
 function fakeRun(name: string, seed: number, probabilities: number[], history: History) {
   return {
     name,
+    settings: {},
     seed,
+    trainClassCounts: [2, 2],
     history,
     test: scorePredictions(labels, probabilities),
     testProbabilities: Float32Array.from(probabilities),

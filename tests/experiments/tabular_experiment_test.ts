@@ -6,12 +6,14 @@ import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { scorePredictions } from "../../lib/metrics/evaluate.ts";
 import { predictProbabilities } from "../../lib/models/predict.ts";
 import { classHistogram } from "../../lib/data/table_sampling.ts";
+import { runCondition } from "../../lib/experiments/experiment.ts";
 import {
-  runTabularCondition,
   standardizedDataset,
   strategyTable,
   summarizeTabularRuns,
   TABULAR_STRATEGIES,
+  tabularCondition,
+  type TabularConditionOptions,
   tabularMetricRows,
   type TabularResult,
 } from "../../lib/experiments/tabular_experiment.ts";
@@ -19,6 +21,13 @@ import { buildDenseNet, buildLogisticRegression } from "../../lib/models/tabular
 import { weightedBceByHand } from "../fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
+
+/** One run of a tabular condition; the model is disposed, the scores kept. */
+async function runTabularCondition(options: TabularConditionOptions): Promise<TabularResult> {
+  const result = await runCondition(tabularCondition(options));
+  result.model.dispose();
+  return result;
+}
 
 const dir = writeCoil2000Fixture(join(Deno.makeTempDirSync(), "coil2000"), {
   trainRows: 300,
@@ -59,7 +68,7 @@ Deno.test("strategyTable balances the classes by under- or oversampling, else ke
   assertEquals(counts("oversampling"), [original[0], original[0]]);
 });
 
-Deno.test("runTabularCondition trains each strategy and scores the evaluation rows", async () => {
+Deno.test("tabularCondition trains each strategy and scores the evaluation rows", async () => {
   const results: TabularResult[] = [];
   for (const strategy of TABULAR_STRATEGIES) {
     results.push(
@@ -74,9 +83,18 @@ Deno.test("runTabularCondition trains each strategy and scores the evaluation ro
       }),
     );
   }
-  const weighted = results[3];
-  assert(weighted.classWeight![1] > 1 && weighted.classWeight![0] < 1, "balanced weights");
-  assertEquals(results[1].trainCounts.negatives, results[1].trainCounts.positives);
+  const weighted = tabularCondition({
+    strategy: "class weights",
+    model: "logistic regression",
+    seed: 1,
+    train,
+    evaluation: evaluationSet,
+    standardizer,
+    epochs: 2,
+  }).classWeight!;
+  assert(weighted[1] > 1 && weighted[0] < 1, "balanced weights");
+  assertEquals(results[1].trainClassCounts[0], results[1].trainClassCounts[1]);
+  assertEquals(results[1].settings, { model: "logistic regression", strategy: "undersampling" });
   for (const result of results) {
     assertEquals(result.test.count, 120);
     assertEquals(result.testProbabilities.length, 120);
@@ -116,7 +134,7 @@ Deno.test("summarizeTabularRuns gives mean ± sd over seeds", async () => {
   await assertRejectsWith(() => summarizeTabularRuns([]), "no results");
 });
 
-Deno.test("runTabularCondition's first step reports the cross-entropy weighted by scikit-learn's balanced weights", async () => {
+Deno.test("tabularCondition's first step reports the cross-entropy weighted by scikit-learn's balanced weights", async () => {
   // All 300 rows as one batch: logistic regression has no dropout, so the shuffle does not matter.
   const data = standardizedDataset(train, standardizer);
   const twin = buildLogisticRegression({ inputSize: 85, seed: 4 });
@@ -126,19 +144,19 @@ Deno.test("runTabularCondition's first step reports the cross-entropy weighted b
   const negatives = data.count - positives;
   // 'balanced': n / (2 · count of the class).
   const balanced = { 0: data.count / (2 * negatives), 1: data.count / (2 * positives) };
-  const run = (strategy: "nothing" | "class weights") =>
-    runTabularCondition({
-      strategy,
-      model: "logistic regression",
-      seed: 4,
-      train,
-      evaluation: evaluationSet,
-      standardizer,
-      epochs: 1,
-      batchSize: data.count,
-    });
+  const options = (strategy: "nothing" | "class weights") => ({
+    strategy,
+    model: "logistic regression" as const,
+    seed: 4,
+    train,
+    evaluation: evaluationSet,
+    standardizer,
+    epochs: 1,
+    batchSize: data.count,
+  });
+  const run = (strategy: "nothing" | "class weights") => runTabularCondition(options(strategy));
+  assertEquals(tabularCondition(options("class weights")).classWeight, balanced);
   const weighted = await run("class weights");
-  assertEquals(weighted.classWeight, balanced);
   const expected = weightedBceByHand(data.labels, predictions, balanced);
   const plain = weightedBceByHand(data.labels, predictions);
   assert(Math.abs(expected - plain) > 0.1, `weighted ${expected} vs plain ${plain}`);
@@ -146,7 +164,7 @@ Deno.test("runTabularCondition's first step reports the cross-entropy weighted b
   assertAlmostEquals((await run("nothing")).history[0].loss, plain, 1e-5);
 });
 
-Deno.test("runTabularCondition finds the fixture's signal (positives lean high on 5 features)", async () => {
+Deno.test("tabularCondition finds the fixture's signal (positives lean high on 5 features)", async () => {
   const result = await runTabularCondition({
     strategy: "nothing",
     model: "logistic regression",

@@ -1,12 +1,21 @@
-import { assert, assertEquals, assertRejectsWith } from "../../assert.ts";
-import { arrayDataset } from "../../../lib/data/array_dataset.ts";
-import { EarlyStopping } from "../../../lib/training/callbacks/early_stopping.ts";
-import { ReduceLROnPlateau } from "../../../lib/training/callbacks/reduce_lr_on_plateau.ts";
-import { selectEngine } from "../../../lib/engine/select_engine.ts";
-import { runHead, runHeadSeeds } from "../../../lib/models/pretrained/head_training.ts";
-import { createRandom } from "../../../lib/data/random.ts";
+import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
+import { type ArrayDataset, arrayDataset } from "../../lib/data/array_dataset.ts";
+import { EarlyStopping } from "../../lib/training/callbacks/early_stopping.ts";
+import { ReduceLROnPlateau } from "../../lib/training/callbacks/reduce_lr_on_plateau.ts";
+import { selectEngine } from "../../lib/engine/select_engine.ts";
+import { headCondition, type HeadConditionOptions } from "../../lib/experiments/head_condition.ts";
+import { runCondition } from "../../lib/experiments/experiment.ts";
+import { runSeeds } from "../../lib/experiments/repeated_runs.ts";
+import { createRandom } from "../../lib/data/random.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
+
+/** One run of a head condition; the head is disposed, its scores and history kept. */
+async function runHead(train: ArrayDataset, options: Omit<HeadConditionOptions, "train">) {
+  const result = await runCondition(headCondition({ ...options, train }));
+  result.model.dispose();
+  return result;
+}
 
 /** Feature vectors of length 6 whose first value tells the class, plus noise; `dogShare` of them dogs. */
 function features(count: number, seed: number, dogShare = 0.5) {
@@ -19,7 +28,7 @@ function features(count: number, seed: number, dogShare = 0.5) {
   return arrayDataset(x, [6], labels);
 }
 
-Deno.test("runHead learns a separable problem and logs the validation set every epoch", async () => {
+Deno.test("headCondition learns a separable problem and logs the validation set every epoch", async () => {
   const { history } = await runHead(features(200, 1), {
     epochs: 8,
     seed: 1,
@@ -51,14 +60,22 @@ Deno.test("callbacks see each epoch: EarlyStopping stops and ReduceLROnPlateau l
   assert(history.at(-1)!.lr < 1e-2, `the rate was cut: ${history.at(-1)!.lr}`);
 });
 
-Deno.test("runHead: one seed gives the same scores twice, another seed other scores", async () => {
+Deno.test("headCondition over seeds: one seed gives the same scores twice, another seed other scores", async () => {
   const train = features(200, 5);
   const test = features(80, 6);
   const options = (seed: number) => ({ seed, epochs: 3, hiddenUnits: [8], test });
-  const [a, b] = await runHeadSeeds([1, 1], () => train, options);
-  const [c] = await runHeadSeeds([2], () => train, options);
-  assertEquals([...a.testScores], [...b.testScores]);
-  assert([...a.testScores].some((score, i) => score !== c.testScores[i]), "seed 2 differs");
+  await assertRejectsWith(
+    () => runSeeds([1, 1], (seed) => headCondition({ ...options(seed), train })),
+    "seed 1 appears twice",
+  );
+  const [a] = await runSeeds([1], (seed) => headCondition({ ...options(seed), train }));
+  const [b, c] = await runSeeds([1, 2], (seed) => headCondition({ ...options(seed), train }));
+  assertEquals([...a.testProbabilities], [...b.testProbabilities]);
+  assert(
+    [...a.testProbabilities].some((score, i) => score !== c.testProbabilities[i]),
+    "seed 2 differs",
+  );
+  [a, b, c].forEach((run) => run.model.dispose());
   assertEquals(a.test.count, 80);
   assertEquals(a.seed, 1);
   assert(a.seconds > 0);
@@ -77,7 +94,7 @@ Deno.test("class weights move the decision towards the weighted class", async ()
   );
 });
 
-Deno.test("runHead refuses bad settings with the setting named", async () => {
+Deno.test("headCondition refuses bad settings with the setting named", async () => {
   const data = features(10, 9);
   const common = { seed: 1, hiddenUnits: [4], test: data };
   await assertRejectsWith(() => runHead(data, { ...common, epochs: 0 }), "epochs");
