@@ -19,17 +19,7 @@ import type { MetricRow } from "../charts/metric_bars.ts";
 import { oversampleMinority, undersampleMajority } from "../data/table_sampling.ts";
 import { buildDenseNet, buildLogisticRegression } from "../models/tabular_model.ts";
 import type { Condition, ConditionResult } from "./experiment.ts";
-
-/** What is done about the imbalance before or during training. */
-export type TabularStrategy = "nothing" | "undersampling" | "oversampling" | "class weights";
-
-/** The four strategies the insurance article compares, in its order. */
-export const TABULAR_STRATEGIES: readonly TabularStrategy[] = [
-  "nothing",
-  "undersampling",
-  "oversampling",
-  "class weights",
-];
+import { imbalanceStrategies, type ImbalanceStrategy } from "../training/imbalance_strategy.ts";
 
 /** The two models: the article's small dense network and logistic regression as a yardstick. */
 export type TabularModelKind = "dense net" | "logistic regression";
@@ -40,7 +30,7 @@ export const TABULAR_METRICS = ["precision", "recall", "f1", "auc", "prAuc"] as 
 /** One condition of the study, for {@link tabularCondition}. */
 export interface TabularConditionOptions {
   /** What to do about the imbalance. */
-  strategy: TabularStrategy;
+  strategy: ImbalanceStrategy;
   /** Which model to train. */
   model: TabularModelKind;
   /** Seed of the resampling, initial weights, dropout and batch order. */
@@ -64,11 +54,11 @@ export interface TabularConditionOptions {
 /**
  * The training table a strategy trains on: random undersampling of the
  * majority or random oversampling of the minority (seeded polars sampling),
- * or the table unchanged ("nothing", "class weights").
+ * or the table unchanged ("nothing", "balanced weights").
  */
 export function strategyTable(
   train: pl.DataFrame,
-  strategy: TabularStrategy,
+  strategy: ImbalanceStrategy,
   seed: number,
   target: string = COIL2000_TARGET,
 ): pl.DataFrame {
@@ -78,11 +68,11 @@ export function strategyTable(
     case "oversampling":
       return oversampleMinority(train, target, seed);
     case "nothing":
-    case "class weights":
+    case "balanced weights":
       return train;
     default:
       throw new Error(
-        `Unknown strategy "${strategy}"; use one of ${TABULAR_STRATEGIES.join(", ")}.`,
+        `Unknown strategy "${strategy}"; use one of ${imbalanceStrategies.join(", ")}.`,
       );
   }
 }
@@ -101,7 +91,7 @@ export function standardizedDataset(
  * One condition of the study for `runCondition` / `runSeeds`: the training
  * table resampled as `strategy` says (seeded), standardised, in a batch order
  * derived from `seed`; the model freshly built from `seed`; Adam on
- * binary cross-entropy, class-weighted for "class weights" (scikit-learn's
+ * binary cross-entropy, class-weighted for "balanced weights" (scikit-learn's
  * 'balanced' mapping); the evaluation rows scored. Its name is
  * "<model>, <strategy>" and its settings `{ model, strategy }`.
  */
@@ -127,7 +117,7 @@ export function tabularCondition(options: TabularConditionOptions): Condition {
     test: options.evaluation,
     epochs: options.epochs,
     learningRate: options.learningRate,
-    classWeight: options.strategy === "class weights"
+    classWeight: options.strategy === "balanced weights"
       ? computeClassWeight(data.labels, "balanced", [0, 1])
       : undefined,
     progress: "none",

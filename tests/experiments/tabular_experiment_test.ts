@@ -8,10 +8,13 @@ import { predictProbabilities } from "../../lib/models/predict.ts";
 import { classHistogram } from "../../lib/data/table_sampling.ts";
 import { runCondition } from "../../lib/experiments/experiment.ts";
 import {
+  imbalanceStrategies,
+  type ImbalanceStrategy,
+} from "../../lib/training/imbalance_strategy.ts";
+import {
   standardizedDataset,
   strategyTable,
   summarizeTabularRuns,
-  TABULAR_STRATEGIES,
   tabularCondition,
   type TabularConditionOptions,
   tabularMetricRows,
@@ -60,17 +63,17 @@ Deno.test("the tabular models: a dense net with hidden ReLU layers, and one sigm
 
 Deno.test("strategyTable balances the classes by under- or oversampling, else keeps the table", () => {
   const counts = (
-    strategy: (typeof TABULAR_STRATEGIES)[number],
+    strategy: ImbalanceStrategy,
   ) => [...classHistogram(strategyTable(train, strategy, 1), "CARAVAN").getColumn("count")];
   const original = counts("nothing");
-  assertEquals(counts("class weights"), original);
+  assertEquals(counts("balanced weights"), original);
   assertEquals(counts("undersampling"), [original[1], original[1]]);
   assertEquals(counts("oversampling"), [original[0], original[0]]);
 });
 
 Deno.test("tabularCondition trains each strategy and scores the evaluation rows", async () => {
   const results: TabularResult[] = [];
-  for (const strategy of TABULAR_STRATEGIES) {
+  for (const strategy of imbalanceStrategies) {
     results.push(
       await runTabularCondition({
         strategy,
@@ -84,7 +87,7 @@ Deno.test("tabularCondition trains each strategy and scores the evaluation rows"
     );
   }
   const weighted = tabularCondition({
-    strategy: "class weights",
+    strategy: "balanced weights",
     model: "logistic regression",
     seed: 1,
     train,
@@ -93,8 +96,8 @@ Deno.test("tabularCondition trains each strategy and scores the evaluation rows"
     epochs: 2,
   }).classWeight!;
   assert(weighted[1] > 1 && weighted[0] < 1, "balanced weights");
-  assertEquals(results[1].trainClassCounts[0], results[1].trainClassCounts[1]);
-  assertEquals(results[1].settings, { model: "logistic regression", strategy: "undersampling" });
+  assertEquals(results[3].trainClassCounts[0], results[3].trainClassCounts[1]);
+  assertEquals(results[3].settings, { model: "logistic regression", strategy: "undersampling" });
   for (const result of results) {
     assertEquals(result.test.count, 120);
     assertEquals(result.testProbabilities.length, 120);
@@ -102,7 +105,7 @@ Deno.test("tabularCondition trains each strategy and scores the evaluation rows"
     assertEquals(result.test, scorePredictions(evaluationSet.labels, result.testProbabilities));
   }
   const rows = summarizeTabularRuns(results);
-  assertEquals(rows.map((row) => row.strategy), [...TABULAR_STRATEGIES]);
+  assertEquals(rows.map((row) => row.strategy), [...imbalanceStrategies]);
   assertEquals(Object.keys(rows[0]).slice(-5), ["precision", "recall", "f1", "ROC AUC", "PR AUC"]);
   assertEquals(tabularMetricRows(results, "logistic regression").length, 4 * 5);
   await assertRejectsWith(
@@ -144,7 +147,7 @@ Deno.test("tabularCondition's first step reports the cross-entropy weighted by s
   const negatives = data.count - positives;
   // 'balanced': n / (2 · count of the class).
   const balanced = { 0: data.count / (2 * negatives), 1: data.count / (2 * positives) };
-  const options = (strategy: "nothing" | "class weights") => ({
+  const options = (strategy: "nothing" | "balanced weights") => ({
     strategy,
     model: "logistic regression" as const,
     seed: 4,
@@ -154,9 +157,9 @@ Deno.test("tabularCondition's first step reports the cross-entropy weighted by s
     epochs: 1,
     batchSize: data.count,
   });
-  const run = (strategy: "nothing" | "class weights") => runTabularCondition(options(strategy));
-  assertEquals(tabularCondition(options("class weights")).classWeight, balanced);
-  const weighted = await run("class weights");
+  const run = (strategy: "nothing" | "balanced weights") => runTabularCondition(options(strategy));
+  assertEquals(tabularCondition(options("balanced weights")).classWeight, balanced);
+  const weighted = await run("balanced weights");
   const expected = weightedBceByHand(data.labels, predictions, balanced);
   const plain = weightedBceByHand(data.labels, predictions);
   assert(Math.abs(expected - plain) > 0.1, `weighted ${expected} vs plain ${plain}`);
