@@ -79,14 +79,23 @@ export function summarize(measurements: readonly RunMeasurement[]): SummaryRow[]
   );
 }
 
+/** Options of {@link summarizeResults}. */
+export interface SummarizeResultsOptions {
+  /** The group a run belongs to (default its condition's name), e.g. `(run) => run.settings.strategy`. */
+  groupBy?: (result: ConditionResult) => string;
+}
+
 /**
- * Summaries of the runs of {@link runCondition}, grouped by condition name:
- * `summarizeResults(results)` gives one row per condition and metric (by
- * default accuracy, precision, recall, F1 and AUC on the test set).
+ * The library's summary of repeated runs: mean, sample standard deviation
+ * and count of each metric over the runs of each condition (grouped by name
+ * unless `groupBy` says otherwise), one row per condition and metric (by
+ * default accuracy, precision, recall, F1 and ROC AUC on the test set).
+ * `summaryTableRows` and `summaryBars` turn the rows into a table and a chart.
  */
 export function summarizeResults(
   results: readonly ConditionResult[],
   metrics: readonly ResultMetric[] = defaultSummaryMetrics,
+  options: SummarizeResultsOptions = {},
 ): SummaryRow[] {
   if (results.length === 0) {
     throw new Error("summarizeResults: no results; pass the runCondition results to summarize.");
@@ -94,13 +103,19 @@ export function summarizeResults(
   if (metrics.length === 0) {
     throw new Error(`summarizeResults: no metrics; e.g. ${defaultSummaryMetrics.join(", ")}.`);
   }
+  const groupOf = options.groupBy ?? ((result: ConditionResult) => result.name);
   return summarize(results.flatMap((result) =>
     metrics.map((metric) => ({
-      condition: result.name,
+      condition: groupOf(result),
       metric,
       value: resultValue(result, metric),
     }))
   ));
+}
+
+/** How a metric is named in tables and charts: "ROC AUC" and "PR AUC" for `auc` and `prAuc`. */
+export function metricLabel(metric: string): string {
+  return metric === "auc" ? "ROC AUC" : metric === "prAuc" ? "PR AUC" : metric;
 }
 
 /** "0.812 ± 0.021" (mean ± sd), or "0.812 (1 run)" when there is no spread to show. */
@@ -123,7 +138,7 @@ export function summaryTableRows(
   for (const row of rows) {
     const record = records.get(row.condition) ?? { condition: row.condition, runs: row.n };
     records.set(row.condition, record);
-    record[row.metric] = formatMeanSd(row, digits);
+    record[metricLabel(row.metric)] = formatMeanSd(row, digits);
   }
   return [...records.values()];
 }
@@ -132,7 +147,7 @@ export function summaryTableRows(
 export function summaryBars(rows: readonly SummaryRow[]): MetricRow[] {
   return rows.map(({ condition, metric, mean, sd, n }) => ({
     condition,
-    metric,
+    metric: metricLabel(metric),
     value: mean,
     ...(n > 1 ? { sd } : {}),
   }));

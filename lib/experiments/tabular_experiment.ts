@@ -1,8 +1,7 @@
 /**
  * One run of the imbalanced-table study: resample (or weight) the training
  * table, train a dense network or logistic regression on it, score it on the
- * evaluation rows with threshold and ranking metrics; and the summary of
- * many such runs (mean ± sd over seeds) for the notebook's table and chart.
+ * evaluation rows with threshold and ranking metrics.
  */
 import type * as tf from "@tensorflow/tfjs";
 import type pl from "nodejs-polars";
@@ -15,7 +14,6 @@ import {
   standardize,
   type Standardizer,
 } from "../data/coil2000.ts";
-import type { MetricRow } from "../charts/metric_bars.ts";
 import { oversampleMinority, undersampleMajority } from "../data/table_sampling.ts";
 import { buildDenseNet, buildLogisticRegression } from "../models/tabular_model.ts";
 import type { Condition, ConditionResult } from "./experiment.ts";
@@ -126,73 +124,3 @@ export function tabularCondition(options: TabularConditionOptions): Condition {
 
 /** A run of the study: the model kind and strategy are in its settings. */
 export type TabularResult = ConditionResult;
-
-function mean(values: readonly number[]): number {
-  return values.reduce((sum, value) => sum + value, 0) / values.length;
-}
-
-/** Sample standard deviation (n − 1); 0 for a single value. */
-function sd(values: readonly number[]): number {
-  if (values.length < 2) return 0;
-  const m = mean(values);
-  return Math.sqrt(values.reduce((sum, value) => sum + (value - m) ** 2, 0) / (values.length - 1));
-}
-
-/** Results grouped by condition name (model and strategy), in first-seen order. */
-function groupRuns(results: readonly TabularResult[]): TabularResult[][] {
-  const groups = new Map<string, TabularResult[]>();
-  for (const result of results) {
-    groups.set(result.name, [...(groups.get(result.name) ?? []), result]);
-  }
-  return [...groups.values()];
-}
-
-/**
- * One row per (model, strategy): training rows, then each metric as
- * "mean ± sd" over the seeds run (3 decimals), for the notebook's table.
- */
-export function summarizeTabularRuns(
-  results: readonly TabularResult[],
-): Record<string, string | number>[] {
-  if (results.length === 0) {
-    throw new Error("summarizeTabularRuns: no results; pass what runSeeds returned.");
-  }
-  return groupRuns(results).map((runs) => {
-    const { settings, trainClassCounts } = runs[0];
-    const row: Record<string, string | number> = {
-      model: settings.model,
-      strategy: settings.strategy,
-      "train rows (0/1)": `${trainClassCounts[0] ?? 0} / ${trainClassCounts[1] ?? 0}`,
-      runs: runs.length,
-    };
-    for (const metric of TABULAR_METRICS) {
-      const values = runs.map((run) => run.test[metric]);
-      row[metric === "prAuc" ? "PR AUC" : metric === "auc" ? "ROC AUC" : metric] = runs.length > 1
-        ? `${mean(values).toFixed(3)} ± ${sd(values).toFixed(3)}`
-        : mean(values).toFixed(3);
-    }
-    return row;
-  });
-}
-
-/** `metricBars` rows for one model: each strategy's mean of each metric, with its sd over seeds. */
-export function tabularMetricRows(
-  results: readonly TabularResult[],
-  model: TabularModelKind,
-): MetricRow[] {
-  const runsOfModel = groupRuns(results.filter((result) => result.settings.model === model));
-  if (runsOfModel.length === 0) {
-    throw new Error(`tabularMetricRows: no result for model "${model}".`);
-  }
-  return runsOfModel.flatMap((runs) =>
-    TABULAR_METRICS.map((metric) => {
-      const values = runs.map((run) => run.test[metric]);
-      return {
-        condition: String(runs[0].settings.strategy),
-        metric: metric === "prAuc" ? "PR AUC" : metric === "auc" ? "ROC AUC" : metric,
-        value: mean(values),
-        ...(runs.length > 1 ? { sd: sd(values) } : {}),
-      };
-    })
-  );
-}
