@@ -123,7 +123,9 @@ export interface TrainingNote {
  * val_loss, the validation rates the logs have, lr and seconds, rounded as the
  * Keras-style lines are; the callbacks' notes under it and the label (with the
  * epoch count and total seconds) as its caption. What a notebook keeps of a
- * run in place of one line per epoch.
+ * run in place of one line per epoch. Its plain-text form (for front ends
+ * that show no HTML) is shorter: the caption, the last epoch's line and the
+ * notes.
  *
  * @example
  * ```ts
@@ -135,7 +137,7 @@ export interface TrainingNote {
  *   "run 1",
  * );
  * const text = mimeBundle(log)["text/plain"];
- * if (!text.includes("0.6931") || !text.includes("epoch 1: EarlyStopping")) throw new Error(text);
+ * if (!text.includes("loss: 0.6931") || !text.includes("epoch 1: EarlyStopping")) throw new Error(text);
  * ```
  */
 export function trainingLogTable(
@@ -159,6 +161,7 @@ export function trainingLogTable(
     columns: ["epoch", ...keys.map((key) => KERAS_NAMES[key]), "seconds"],
     caption: label ? `${label}: ${summary}` : summary,
   });
+  const last = history.at(-1);
   const noteLines = notes.map((note) =>
     note.epoch === undefined ? note.text : `epoch ${note.epoch}: ${note.text}`
   );
@@ -169,7 +172,19 @@ export function trainingLogTable(
           ? ""
           : `\n<div style="font-size:0.9em">${noteLines.map(escapeMarkup).join("<br>")}</div>`
       }</div>`,
-      "text/plain": [logTable.toString(), ...noteLines.map((line) => `  ${line}`)].join("\n"),
+      // The text form is the short one: the caption and the last epoch's line (the rows are in the HTML).
+      "text/plain": [
+        logTable.caption ?? summary,
+        ...(last
+          ? [
+            formatEpochLine(last, last.epoch).replace(
+              /^Epoch \d+\/\d+/,
+              `last epoch ${last.epoch}`,
+            ),
+          ]
+          : []),
+        ...noteLines.map((line) => `  ${line}`),
+      ].join("\n"),
     }),
   };
 }
