@@ -89,7 +89,6 @@ export * from "./experiments/imbalance_study.ts";
 export * from "./experiments/mnist_experiment.ts";
 export * from "./experiments/profile.ts";
 export * from "./experiments/repeated_runs.ts";
-export * from "./experiments/run_experiment.ts";
 export * from "./experiments/run_summary.ts";
 export * from "./experiments/runs_frame.ts";
 export * from "./experiments/score_on_sets.ts";

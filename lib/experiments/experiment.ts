@@ -85,8 +85,12 @@ export interface ConditionResult<S = Evaluation> {
   test: S;
   /** The model's outputs for the test examples (a probability per example, or per class and example). */
   testProbabilities: Float32Array;
+  /** The test examples' labels, in order. */
+  testLabels: Uint8Array;
   /** The trained model's outputs for the validation examples (absent without a validation set). */
   validationProbabilities?: Float32Array;
+  /** The validation examples' labels, in order (absent without a validation set). */
+  validationLabels?: Uint8Array;
   /** Wall-clock seconds of training and scoring. */
   seconds: number;
   /** The trained model (the caller disposes it when done, e.g. with {@link disposeModels}). */
@@ -162,15 +166,18 @@ export async function runCondition<S = Evaluation>(
     : undefined;
   const score = condition.score ??
     ((labels: Uint8Array, outputs: Float32Array) => scorePredictions(labels, outputs) as S);
+  const testLabels = labelsOf(condition.test);
   return {
     name: condition.name,
     settings: condition.settings ?? {},
     seed: condition.seed,
     trainClassCounts: classCounts(condition.train.labels),
     history,
-    test: score(labelsOf(condition.test), testProbabilities),
+    test: score(testLabels, testProbabilities),
     testProbabilities,
+    testLabels,
     validationProbabilities,
+    validationLabels: condition.validation ? labelsOf(condition.validation) : undefined,
     seconds: (performance.now() - started) / 1000,
     model,
   };

@@ -4,8 +4,9 @@
  * one call, and its results can be stored and re-plotted without training.
  */
 import pl from "nodejs-polars";
-import type { Condition } from "./experiment.ts";
-import { runExperiment } from "./run_experiment.ts";
+import { type Condition, disposeModels } from "./experiment.ts";
+import { runSeeds } from "./repeated_runs.ts";
+import { historiesFrame, predictionsFrame, resultsFrame } from "./runs_frame.ts";
 
 /** A grid point: its unique name plus the settings it varies (stored as columns). */
 export type GridPoint = { name: string } & Record<string, string | number>;
@@ -25,7 +26,7 @@ export type GridFrames = {
 };
 
 /**
- * Runs every grid point over `seeds` (`makeCondition(point, seed)` builds
+ * Runs every grid point over `seeds` with `runSeeds` (`makeCondition(point, seed)` builds
  * each run; the condition's name is the point's), disposing each model once
  * its predictions are taken, prints a line per grid point, and stacks the
  * frames. Every condition needs a
@@ -49,28 +50,27 @@ export async function runExperimentGrid<P extends GridPoint>(
   const parts: Omit<GridFrames, "conditions">[] = [];
   const started = performance.now();
   for (const [position, point] of points.entries()) {
-    const runs = await runExperiment(
+    const results = await runSeeds(
+      options.seeds,
       (seed) => ({ ...makeCondition(point, seed), name: point.name }),
-      options,
     );
-    runs.results.forEach((result) => result.model.dispose());
-    const meanAuc = runs.results.reduce((sum, result) => sum + result.test.auc, 0) /
-      runs.results.length;
+    disposeModels(results);
+    const meanAuc = results.reduce((sum, result) => sum + result.test.auc, 0) / results.length;
     console.log(
-      `[${position + 1}/${points.length}] ${point.name}: ${runs.results.length} runs, ` +
+      `[${position + 1}/${points.length}] ${point.name}: ${results.length} runs, ` +
         `test ROC AUC ${meanAuc.toFixed(3)} on average; ` +
         `${((performance.now() - started) / 60000).toFixed(1)} min so far.`,
     );
-    if (!runs.validationPredictions) {
+    if (results.some((result) => !result.validationLabels)) {
       throw new Error(
         `runExperimentGrid: "${point.name}" has no validation set; give every condition one.`,
       );
     }
     parts.push({
-      runs: runs.frame,
-      histories: runs.histories,
-      testPredictions: runs.predictions,
-      validationPredictions: runs.validationPredictions,
+      runs: resultsFrame(results),
+      histories: historiesFrame(results),
+      testPredictions: predictionsFrame(results),
+      validationPredictions: predictionsFrame(results, "validation"),
     });
   }
   const stack = (key: keyof Omit<GridFrames, "conditions">) =>

@@ -97,52 +97,35 @@ export type PredictionSet = "test" | "validation";
 
 /**
  * One row per run and example of `set` (default the test set): `condition`,
- * `seed`, `example` (the position in the set), `probability`, and `label`
- * when `labels` gives each run's labels of that set (aligned with
- * `results`), for threshold sweeps, calibration and curves over every run
- * at once.
+ * `seed`, `example` (the position in the set), `probability` and `label`,
+ * for threshold sweeps, calibration and curves over every run at once.
  */
 export function predictionsFrame(
   results: readonly ConditionResult[],
-  labels?: readonly ArrayLike<number>[],
   set: PredictionSet = "test",
 ): pl.DataFrame {
   checkResults(results, "predictionsFrame");
-  if (labels && labels.length !== results.length) {
-    throw new Error(
-      `predictionsFrame: ${results.length} results but ${labels.length} label arrays: ` +
-        "pass each run's labels, in the order of the results.",
-    );
-  }
-  const probabilities = results.map((result, run) => {
-    const values = set === "test" ? result.testProbabilities : result.validationProbabilities;
-    if (!values) {
+  const sets = results.map((result, run) => {
+    const probabilities = set === "test"
+      ? result.testProbabilities
+      : result.validationProbabilities;
+    const labels = set === "test" ? result.testLabels : result.validationLabels;
+    if (!probabilities || !labels) {
       throw new Error(
         `predictionsFrame: run ${run} ("${result.name}", seed ${result.seed}) has no ${set} ` +
-          "probabilities: give its condition a validation set.",
+          "predictions: give its condition a validation set.",
       );
     }
-    return values;
-  });
-  labels?.forEach((runLabels, run) => {
-    if (runLabels.length !== probabilities[run].length) {
-      throw new Error(
-        `predictionsFrame: run ${run} ("${results[run].name}", seed ${results[run].seed}) has ` +
-          `${probabilities[run].length} ${set} probabilities but ${runLabels.length} labels: ` +
-          `pass labelsOf(its ${set} set).`,
-      );
-    }
+    return { probabilities, labels };
   });
   const repeat = <T>(value: (result: ConditionResult) => T): T[] =>
-    results.flatMap((result, run) => Array(probabilities[run].length).fill(value(result)));
+    results.flatMap((result, run) => Array(sets[run].probabilities.length).fill(value(result)));
   return pl.DataFrame([
     pl.Series("condition", repeat((result) => result.name), pl.Utf8),
     pl.Series("seed", repeat((result) => result.seed), pl.Int64),
-    pl.Series("example", probabilities.flatMap((values) => [...values.keys()]), pl.Int64),
-    pl.Series("probability", probabilities.flatMap((values) => [...values]), pl.Float64),
-    ...(labels
-      ? [pl.Series("label", labels.flatMap((runLabels) => Array.from(runLabels)), pl.Int64)]
-      : []),
+    pl.Series("example", sets.flatMap(({ probabilities }) => [...probabilities.keys()]), pl.Int64),
+    pl.Series("probability", sets.flatMap(({ probabilities }) => [...probabilities]), pl.Float64),
+    pl.Series("label", sets.flatMap(({ labels }) => Array.from(labels)), pl.Int64),
   ]);
 }
 
@@ -157,6 +140,6 @@ function bestEpoch(history: readonly EpochLog[]): number | null {
 
 function checkResults(results: readonly ConditionResult[], caller: string): void {
   if (results.length === 0) {
-    throw new Error(`${caller}: no results; pass the runs of runSeeds or runExperiment.`);
+    throw new Error(`${caller}: no results; pass the runs of runSeeds.`);
   }
 }

@@ -1,7 +1,11 @@
 import type * as tf from "@tensorflow/tfjs";
 import pl from "nodejs-polars";
 import { assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import { prepareDataset } from "../../lib/data/batches.ts";
+import { selectEngine } from "../../lib/engine/select_engine.ts";
+import { runSeeds } from "../../lib/experiments/repeated_runs.ts";
 import { scorePredictions } from "../../lib/metrics/evaluate.ts";
+import { noiseImageSet } from "../fixtures/noise_images.ts";
 import type { ConditionResult } from "../../lib/experiments/experiment.ts";
 import type { History } from "../../lib/training/history.ts";
 import {
@@ -9,6 +13,8 @@ import {
   predictionsFrame,
   resultsFrame,
 } from "../../lib/experiments/runs_frame.ts";
+
+await selectEngine({ backend: "wasm", log: () => {} });
 
 const labels = [1, 0, 0, 1];
 
@@ -27,6 +33,7 @@ function fakeRun(name: string, seed: number, probabilities: number[], history: H
     history,
     test: scorePredictions(labels, probabilities),
     testProbabilities: Float32Array.from(probabilities),
+    testLabels: Uint8Array.from(labels),
     seconds: seed / 10,
     model: {} as tf.LayersModel,
   } satisfies ConditionResult;
@@ -93,23 +100,58 @@ Deno.test("historiesFrame: one row per run and epoch, missing validation fields 
   assertEquals(frame.getColumn("valTp").dtype.toString(), pl.Int64.toString());
 });
 
-Deno.test("predictionsFrame: one row per run and test example, with labels when given", () => {
-  const frame = predictionsFrame(results, [labels, labels]);
+Deno.test("predictionsFrame: one row per run and test example, with its label", () => {
+  const frame = predictionsFrame(results);
   assertEquals(frame.columns, ["condition", "seed", "example", "probability", "label"]);
   assertEquals(frame.height, 8);
   assertEquals(frame.getColumn("example").toArray(), [0, 1, 2, 3, 0, 1, 2, 3]);
   assertEquals(frame.getColumn("seed").toArray(), [1, 1, 1, 1, 2, 2, 2, 2]);
   assertEquals(frame.getColumn("label").toArray(), [...labels, ...labels]);
   assertEquals(frame.getColumn("probability").toArray()[3], 0.75);
-  assertEquals(predictionsFrame(results).columns.includes("label"), false);
 });
 
 Deno.test("the run frames explain bad input", async () => {
   await assertRejectsWith(() => resultsFrame([]), "resultsFrame: no results");
   await assertRejectsWith(() => historiesFrame([]), "historiesFrame: no results");
-  await assertRejectsWith(() => predictionsFrame(results, [labels]), "2 results but 1 label");
   await assertRejectsWith(
-    () => predictionsFrame(results, [labels, [1, 0]]),
-    'run 1 ("plain", seed 2) has 4 test probabilities but 2 labels',
+    () => predictionsFrame(results, "validation"),
+    'run 0 ("weighted", seed 1) has no validation predictions',
   );
+});
+
+/** 8x8 noise images, every fourth one a dog. */
+const tinyImageSet = (count: number) => noiseImageSet(count, 7);
+
+Deno.test("the frames of real runSeeds runs: a row per run, per epoch, per test example with its label", async () => {
+  const images = tinyImageSet(16);
+  const all = [...images.labels.keys()];
+  const test = { source: images, indices: all.slice(0, 6) }; // labels 1, 0, 0, 0, 1, 0
+  const results = await runSeeds([4, 9], (seed) => ({
+    name: "tiny",
+    train: prepareDataset(images, [all.slice(6)], { seed, batchSize: 5 }),
+    validation: test,
+    test,
+    epochs: 2,
+    progress: "none",
+  }));
+  const [frame, histories, predictions] = [
+    resultsFrame(results),
+    historiesFrame(results),
+    predictionsFrame(results),
+  ];
+  try {
+    assertEquals(results.map((result) => result.seed), [4, 9]);
+    assertEquals(frame.getColumn("seed").toArray(), [4, 9]);
+    assertEquals(frame.getColumn("epochs").toArray(), [2, 2]);
+    assertEquals(frame.getColumn("tp").toArray(), results.map((result) => result.test.tp));
+    assertEquals(histories.getColumn("epoch").toArray(), [1, 2, 1, 2]);
+    assertEquals(predictions.height, 12);
+    assertEquals(predictions.getColumn("label").toArray(), [1, 0, 0, 0, 1, 0, 1, 0, 0, 0, 1, 0]);
+    assertEquals(
+      predictions.getColumn("probability").toArray(),
+      results.flatMap((result) => [...result.testProbabilities]),
+    );
+  } finally {
+    results.forEach((result) => result.model.dispose());
+  }
 });
