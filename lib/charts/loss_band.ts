@@ -9,7 +9,7 @@ import { requireHistory, requireNonEmpty, requireUniqueLabels } from "./checks.t
 import { type CommonChartOptions, figure, type LegendItem, seriesColor } from "./figure.ts";
 
 /** Repeated runs of one training setup, e.g. five seeds of "class weight 10". */
-export interface LabelledRuns {
+export interface LabeledRuns {
   /** Name of the setup, shown in the legend. */
   label: string;
   /** One History per run. */
@@ -41,7 +41,7 @@ const validationDash = "5,3";
  * is the mean over runs and the band ±1 standard deviation. Runs stopped
  * early count at the epochs they reached.
  */
-export function lossBand(runs: LabelledRuns[], options: LossBandOptions = {}): Chart {
+export function lossBand(runs: LabeledRuns[], options: LossBandOptions = {}): Chart {
   requireNonEmpty(runs, "runs", "lossBand", "pass [{label, histories: [history, ...]}, ...]");
   requireUniqueLabels(runs.map((run) => run.label), "lossBand");
   runs.forEach((run) => {
@@ -113,7 +113,7 @@ export function lossBand(runs: LabelledRuns[], options: LossBandOptions = {}): C
 }
 
 /** Mean and sample standard deviation at each epoch over the runs that reached it. */
-function epochStats(run: LabelledRuns, split: EpochStats["split"]): EpochStats[] {
+function epochStats(run: LabeledRuns, split: EpochStats["split"]): EpochStats[] {
   const byEpoch = new Map<number, number[]>();
   for (const history of run.histories) {
     for (const epoch of history) {

@@ -5,7 +5,7 @@
  */
 import type { Evaluation } from "../metrics/evaluate.ts";
 import { type Condition, type ConditionResult, runCondition } from "./experiment.ts";
-import type { LabelledRuns } from "../charts/loss_band.ts";
+import type { LabeledRuns } from "../charts/loss_band.ts";
 
 /**
  * The library's one way to run a condition over seeds: runs
@@ -65,8 +65,8 @@ export async function runSeeds<S = Evaluation>(
 /** The runs' histories grouped by condition name (first-seen order), as `lossBand` takes them. */
 export function historiesByCondition<S>(
   results: readonly ConditionResult<S>[],
-): LabelledRuns[] {
-  const groups = new Map<string, LabelledRuns>();
+): LabeledRuns[] {
+  const groups = new Map<string, LabeledRuns>();
   for (const result of results) {
     const group = groups.get(result.name) ?? { label: result.name, histories: [] };
     groups.set(result.name, group);
