@@ -12,6 +12,7 @@ export * from "./data/array_dataset.ts";
 export * from "./data/batches.ts";
 export * from "./data/cats_dogs.ts";
 export * from "./data/coil2000.ts";
+export * from "./data/cross_sell.ts";
 export * from "./data/image_folder.ts";
 export * from "./data/image_set.ts";
 export * from "./data/mnist.ts";
