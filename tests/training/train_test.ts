@@ -240,13 +240,6 @@ Deno.test("trainModel refuses a custom loss together with classWeight", async ()
   );
 });
 
-Deno.test("buildSimpleCnn sets the output unit's initial bias", () => {
-  const bias = Math.log(100 / 1000);
-  const model = buildSimpleCnn({ imageSize: 8, outputBias: bias });
-  const outputBias = model.getLayer("output").getWeights()[1].dataSync();
-  assertAlmostEquals(outputBias[0], bias, 1e-6);
-});
-
 Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
   await withoutSyncReads(async () => {
     const source = tinyImageSet(48);
