@@ -62,3 +62,30 @@ export function requireUniqueLabels(labels: readonly string[], chart: string): v
     seen.add(label);
   }
 }
+
+/**
+ * Throws unless every curve has points and each point's `keys` are rates (finite, within
+ * [0, 1]); returns all the points with their curve's label, ready for one line per label.
+ */
+export function requireRateCurves<K extends string>(
+  curves: readonly { label: string; points: readonly Readonly<Record<K, number>>[] }[],
+  keys: readonly K[],
+  chart: string,
+): ({ label: string } & Record<K, number>)[] {
+  return curves.flatMap((curve) => {
+    requireNonEmpty(curve.points, `"${curve.label}".points`, chart, "give each curve its points");
+    return curve.points.map((point, index) => {
+      const rates = {} as Record<K, number>;
+      for (const key of keys) {
+        const value = requireFinite(point[key], `"${curve.label}".points[${index}].${key}`, chart);
+        if (value < 0 || value > 1) {
+          throw new Error(
+            `${chart}: "${curve.label}".points[${index}].${key} is ${value}; rates lie within [0, 1].`,
+          );
+        }
+        rates[key] = value;
+      }
+      return { label: curve.label, ...rates };
+    });
+  });
+}

@@ -38,6 +38,11 @@ export function seriesColor(index: number): string {
   return palette[index % palette.length];
 }
 
+/** The x axis of a per-epoch chart: whole epochs, at most ten ticks, up to `lastEpoch`. */
+export function epochAxis(lastEpoch: number): Plot.ScaleOptions {
+  return { label: "Epoch", tickFormat: "d", ticks: Math.min(lastEpoch, 10) };
+}
+
 /** Title, subtitle and caption every chart's options accept. */
 export interface ChartText {
   /** Bold heading above the chart. */

@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import type { Chart } from "./display.ts";
 import type { History } from "../training/history.ts";
 import { requireFinite, requireHistory, requireNonEmpty, requireUniqueLabels } from "./checks.ts";
-import { type CommonChartOptions, figure, seriesColor } from "./figure.ts";
+import { type CommonChartOptions, epochAxis, figure, seriesColor } from "./figure.ts";
 
 /** One run with a name for the legend. */
 export interface LabelledHistory {
@@ -68,7 +68,7 @@ export function learningRateSchedule(
       height: options.height ?? 260,
       grid: true,
       color: { domain: labels, range: colors },
-      x: { label: "Epoch", tickFormat: "d", ticks: Math.min(lastEpoch, 10) },
+      x: epochAxis(lastEpoch),
       y: {
         type: "log",
         label: "Learning rate (log scale)",

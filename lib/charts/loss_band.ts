@@ -6,7 +6,13 @@ import * as Plot from "@observablehq/plot";
 import type { Chart } from "./display.ts";
 import type { History } from "../training/history.ts";
 import { requireHistory, requireNonEmpty, requireUniqueLabels } from "./checks.ts";
-import { type CommonChartOptions, figure, type LegendItem, seriesColor } from "./figure.ts";
+import {
+  type CommonChartOptions,
+  epochAxis,
+  figure,
+  type LegendItem,
+  seriesColor,
+} from "./figure.ts";
 
 /** Repeated runs of one training setup, e.g. five seeds of "class weight 10". */
 export interface LabeledRuns {
@@ -105,7 +111,7 @@ export function lossBand(runs: LabeledRuns[], options: LossBandOptions = {}): Ch
       height: options.height ?? 360,
       grid: true,
       color: { domain: labels, range: colors },
-      x: { label: "Epoch", tickFormat: "d", ticks: Math.min(lastEpoch, 10) },
+      x: epochAxis(lastEpoch),
       y: { label: options.yLabel ?? "Loss (binary cross-entropy)", zero: true },
       marks: [...lines("training"), ...(hasValidation ? lines("validation") : [])],
     },

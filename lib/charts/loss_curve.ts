@@ -3,7 +3,7 @@ import * as Plot from "@observablehq/plot";
 import type { Chart } from "./display.ts";
 import type { History } from "../training/history.ts";
 import { requireHistory } from "./checks.ts";
-import { type CommonChartOptions, figure, seriesColor } from "./figure.ts";
+import { type CommonChartOptions, epochAxis, figure, seriesColor } from "./figure.ts";
 
 /** Options of `lossCurve`. */
 export interface LossCurveOptions extends CommonChartOptions {
@@ -58,7 +58,7 @@ export function lossCurve(history: History, options: LossCurveOptions = {}): Cha
       width: options.width,
       height: options.height ?? 320,
       grid: true,
-      x: { label: "Epoch", tickFormat: "d", ticks: Math.min(history.length, 10) },
+      x: epochAxis(history.length),
       y: { label: options.yLabel ?? "Loss (binary cross-entropy)", zero: true },
       marks: [
         Plot.lineY(training, { x: "epoch", y: "loss", stroke: trainColor, strokeWidth: 2 }),

@@ -4,7 +4,12 @@
  */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./display.ts";
-import { requireFinite, requireNonEmpty, requireUniqueLabels } from "./checks.ts";
+import {
+  requireFinite,
+  requireNonEmpty,
+  requireRateCurves,
+  requireUniqueLabels,
+} from "./checks.ts";
 import { type CommonChartOptions, figure, seriesColor } from "./figure.ts";
 
 /** One precision-recall curve: points in threshold order. */
@@ -41,29 +46,7 @@ export function precisionRecallCurve(
       `precisionRecallCurve: options.prevalence is ${prevalence}; pass the share of positives, between 0 and 1 (e.g. 0.09 for 1 dog per 10 cats).`,
     );
   }
-  const points = curves.flatMap((curve) => {
-    requireNonEmpty(
-      curve.points,
-      `"${curve.label}".points`,
-      "precisionRecallCurve",
-      "give each curve its points",
-    );
-    return curve.points.map((point, index) => {
-      for (const key of ["recall", "precision"] as const) {
-        const value = requireFinite(
-          point[key],
-          `"${curve.label}".points[${index}].${key}`,
-          "precisionRecallCurve",
-        );
-        if (value < 0 || value > 1) {
-          throw new Error(
-            `precisionRecallCurve: "${curve.label}".points[${index}].${key} is ${value}; rates lie within [0, 1].`,
-          );
-        }
-      }
-      return { label: curve.label, recall: point.recall, precision: point.precision };
-    });
-  });
+  const points = requireRateCurves(curves, ["recall", "precision"], "precisionRecallCurve");
   const labels = curves.map((curve) => curve.label);
   const colors = labels.map((_, index) => seriesColor(index));
   return figure({

@@ -1,7 +1,7 @@
 /** The ROC curve: true positive rate against false positive rate over all thresholds. */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./display.ts";
-import { requireFinite, requireNonEmpty, requireUniqueLabels } from "./checks.ts";
+import { requireNonEmpty, requireRateCurves, requireUniqueLabels } from "./checks.ts";
 import { type CommonChartOptions, figure, seriesColor } from "./figure.ts";
 
 /** One ROC curve: points in threshold order. */
@@ -22,29 +22,7 @@ export interface RocCurveOptions extends CommonChartOptions {
 export function rocCurve(curves: readonly RocCurve[], options: RocCurveOptions = {}): Chart {
   requireNonEmpty(curves, "curves", "rocCurve", "pass [{label, points}, ...]");
   requireUniqueLabels(curves.map((curve) => curve.label), "rocCurve");
-  const points = curves.flatMap((curve) => {
-    requireNonEmpty(
-      curve.points,
-      `"${curve.label}".points`,
-      "rocCurve",
-      "give each curve its points",
-    );
-    return curve.points.map((point, index) => {
-      for (const key of ["fpr", "tpr"] as const) {
-        const value = requireFinite(
-          point[key],
-          `"${curve.label}".points[${index}].${key}`,
-          "rocCurve",
-        );
-        if (value < 0 || value > 1) {
-          throw new Error(
-            `rocCurve: "${curve.label}".points[${index}].${key} is ${value}; rates lie within [0, 1].`,
-          );
-        }
-      }
-      return { label: curve.label, fpr: point.fpr, tpr: point.tpr };
-    });
-  });
+  const points = requireRateCurves(curves, ["fpr", "tpr"], "rocCurve");
   const labels = curves.map((curve) => curve.label);
   const colors = labels.map((_, index) => seriesColor(index));
   const legendLabel = (curve: RocCurve) =>

@@ -1,8 +1,11 @@
 import * as Plot from "@observablehq/plot";
 import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
 import { assertDisplayable, parseSvg, texts } from "../fixtures/chart_svg.ts";
+import { fakeHistory } from "../fixtures/fake_history.ts";
+import { lossCurve } from "../../lib/charts/loss_curve.ts";
 import {
   chartWidth,
+  epochAxis,
   figure,
   type FigureSpec,
   palette,
@@ -126,4 +129,14 @@ Deno.test("seriesColor gives the palette's colours in order, then cycles", () =>
   assertEquals([0, 1, 9].map(seriesColor), [palette[0], palette[1], palette[9]]);
   assertEquals([10, 11, 25].map(seriesColor), [palette[0], palette[1], palette[5]]);
   assertEquals(new Set(palette).size, palette.length);
+});
+
+Deno.test("epochAxis asks for whole epochs and at most ten ticks", () => {
+  assertEquals(epochAxis(3), { label: "Epoch", tickFormat: "d", ticks: 3 });
+  assertEquals(epochAxis(40).ticks, 10);
+  const ticks = parseSvg(lossCurve(fakeHistory(40)))
+    .querySelectorAll('g[aria-label="x-axis tick label"] text')
+    .map((node) => node.textContent ?? "");
+  assert(ticks.length > 1 && ticks.length <= 10, `ticks: ${ticks}`);
+  assert(ticks.every((tick) => /^\d+$/.test(tick)), `ticks: ${ticks}`);
 });

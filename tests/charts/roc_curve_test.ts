@@ -10,4 +10,8 @@ Deno.test("rocCurve puts each curve's AUC in the legend", () => {
   assertDisplayable(chart);
   const labels = texts(chart);
   assert.ok(labels.includes("perfect (AUC 1.000)") && labels.includes("random (AUC 0.500)"));
+  assert.throws(
+    () => rocCurve([{ label: "m", points: [{ fpr: 0.1, tpr: -1 }] }]),
+    /rocCurve: "m"\.points\[0\]\.tpr is -1; rates lie within \[0, 1\]/,
+  );
 });

@@ -14,14 +14,11 @@ import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./borrow_tensor.ts";
 import { heapLoops } from "./heap_loops.ts";
 import { heapAddress, makeHeapOutput } from "./wasm_heap.ts";
-
-type Conv2DBackpropFilterAttrs = {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  filterShape: [number, number, number, number];
-};
+import {
+  channelsLast,
+  channelsLastConvInfo,
+  type Conv2DBackpropFilterAttrs,
+} from "../conv2d_gradient_attrs.ts";
 
 /**
  * Gradient of `conv2d(x, filter)` with respect to `filter`, given `x` and the
@@ -35,19 +32,9 @@ export function conv2dBackpropFilter(
   backend: tf.KernelBackend,
 ): tf.Tensor4D {
   return tf.tidy(() => {
-    const channelsFirst = attrs.dataFormat === "NCHW";
-    const xNhwc = channelsFirst ? tf.transpose(x, [0, 2, 3, 1]) : x;
-    const dyNhwc = channelsFirst ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
-    const info = tf.backend_util.computeConv2DInfo(
-      xNhwc.shape,
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      "channelsLast",
-    );
+    const xNhwc = channelsLast(x, attrs);
+    const dyNhwc = channelsLast(dy, attrs);
+    const info = channelsLastConvInfo(xNhwc.shape, attrs.filterShape, attrs);
     const [filterHeight, filterWidth, inChannels, outChannels] = attrs.filterShape;
     const positions = info.batchSize * info.outHeight * info.outWidth;
     const patchesInfo = makeHeapOutput(backend, [

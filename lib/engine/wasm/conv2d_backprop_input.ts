@@ -13,14 +13,11 @@
 import * as tf from "@tensorflow/tfjs";
 import { borrowTensor4D } from "./borrow_tensor.ts";
 import { writeHeapTensor } from "./wasm_heap.ts";
-
-type Conv2DBackpropInputAttrs = {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  inputShape: [number, number, number, number];
-};
+import {
+  channelsLast,
+  channelsLastConvInfo,
+  type Conv2DBackpropInputAttrs,
+} from "../conv2d_gradient_attrs.ts";
 
 /** `x` with `stride - 1` zero rows (axis 1) or columns (axis 2) inserted between neighbours. */
 function dilate(x: tf.Tensor4D, axis: 1 | 2, stride: number): tf.Tensor4D {
@@ -86,21 +83,12 @@ export function conv2dBackpropInput(
 ): tf.Tensor4D {
   return tf.tidy(() => {
     const channelsFirst = attrs.dataFormat === "NCHW";
-    const dyNhwc = channelsFirst ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
+    const dyNhwc = channelsLast(dy, attrs);
     const [n, c, h, w] = attrs.inputShape;
     const inputShape: [number, number, number, number] = channelsFirst
       ? [n, h, w, c]
       : attrs.inputShape;
-    const convInfo = tf.backend_util.computeConv2DInfo(
-      inputShape,
-      filter.shape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      "channelsLast",
-    );
+    const convInfo = channelsLastConvInfo(inputShape, filter.shape, attrs);
     const [filterHeight, filterWidth] = filter.shape;
     const [, inHeight, inWidth] = inputShape;
     const [, outHeight, outWidth] = dyNhwc.shape;

@@ -140,22 +140,46 @@ const im2colShader = {
           setOutputAtIndex(index, value);`,
 };
 
+/**
+ * Registration of im2col on `backendName`: `compute` gets the input, its
+ * checked attributes, the result's shape and the backend.
+ */
+function im2colConfig(
+  backendName: string,
+  compute: (
+    x: tf.TensorInfo,
+    attrs: Im2ColAttrs,
+    shape: [number, number],
+    backend: tf.KernelBackend,
+  ) => tf.TensorInfo,
+): tf.KernelConfig {
+  return {
+    kernelName: IM2COL,
+    backendName,
+    kernelFunc: ({ inputs, attrs, backend }) => {
+      const { x } = inputs as { x: tf.TensorInfo };
+      const im2colAttrs = attrs as unknown as Im2ColAttrs;
+      return compute(
+        x,
+        im2colAttrs,
+        outputShapeOf(x.shape, im2colAttrs),
+        backend as tf.KernelBackend,
+      );
+    },
+  };
+}
+
 /** Kernel registration of im2col on the `webgpu` backend. */
-export const webGpuIm2ColConfig: tf.KernelConfig = {
-  kernelName: IM2COL,
-  backendName: "webgpu",
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as { x: tf.TensorInfo };
-    const im2colAttrs = attrs as unknown as Im2ColAttrs;
-    const program = new PerElementProgram(outputShapeOf(x.shape, im2colAttrs), im2colShader);
-    return (backend as WebGPUBackend).runWebGPUProgram(
-      program,
+export const webGpuIm2ColConfig = im2colConfig(
+  "webgpu",
+  (x, attrs, shape, backend) =>
+    (backend as unknown as WebGPUBackend).runWebGPUProgram(
+      new PerElementProgram(shape, im2colShader),
       [x],
       "float32",
-      ATTR_ORDER.map((name) => ({ type: "int32", data: [im2colAttrs[name]] })),
-    );
-  },
-};
+      ATTR_ORDER.map((name) => ({ type: "int32", data: [attrs[name]] })),
+    ),
+);
 
 /** What the cpu backend offers a kernel (its class is not exported by tfjs). */
 interface CpuBackend {
@@ -164,17 +188,10 @@ interface CpuBackend {
 }
 
 /** Kernel registration of im2col on the `cpu` backend, where tests check the chunked filter gradient. */
-export const cpuIm2ColConfig: tf.KernelConfig = {
-  kernelName: IM2COL,
-  backendName: "cpu",
-  kernelFunc: ({ inputs, attrs, backend }) => {
-    const { x } = inputs as { x: tf.TensorInfo };
-    const im2colAttrs = attrs as unknown as Im2ColAttrs;
-    const cpu = backend as unknown as CpuBackend;
-    const values = im2colValues(cpu.readSync(x.dataId), x.shape, im2colAttrs);
-    return cpu.makeTensorInfo(outputShapeOf(x.shape, im2colAttrs), "float32", values);
-  },
-};
+export const cpuIm2ColConfig = im2colConfig("cpu", (x, attrs, shape, backend) => {
+  const cpu = backend as unknown as CpuBackend;
+  return cpu.makeTensorInfo(shape, "float32", im2colValues(cpu.readSync(x.dataId), x.shape, attrs));
+});
 
 /** The patch matrix of `x` (see {@link Im2ColAttrs}) as one kernel, on the `webgpu` and `cpu` backends. */
 export function im2col(x: tf.Tensor4D, attrs: Im2ColAttrs): tf.Tensor2D {

@@ -20,15 +20,11 @@ import { webGpuHashedDropoutConfig } from "./dropout.ts";
 import { webGpuAdamMomentConfig, webGpuAdamValueConfig } from "./adam.ts";
 import { useQueuedUploads, useStockUploads } from "./upload.ts";
 import type { WebGPUBackend } from "@tensorflow/tfjs-backend-webgpu";
-
-/** The attributes tfjs passes to a `Conv2DBackpropFilter` kernel. */
-export interface Conv2DBackpropFilterAttrs {
-  strides: [number, number] | number;
-  pad: "valid" | "same" | number | tf.backend_util.ExplicitPadding;
-  dataFormat: "NHWC" | "NCHW";
-  dimRoundingMode?: "floor" | "round" | "ceil";
-  filterShape: [number, number, number, number];
-}
+import {
+  channelsLast,
+  channelsLastConvInfo,
+  type Conv2DBackpropFilterAttrs,
+} from "../conv2d_gradient_attrs.ts";
 
 /** How the filter gradient's work is cut up (the defaults suit an NVIDIA H200 and the series' CNN). */
 export interface ChunkSizes {
@@ -61,20 +57,10 @@ export function conv2dBackpropFilterByChunks(
     }
   }
   return tf.tidy(() => {
-    const channelsFirst = attrs.dataFormat === "NCHW";
-    const xNhwc = channelsFirst ? tf.transpose(x, [0, 2, 3, 1]) : x;
-    const dyNhwc = channelsFirst ? tf.transpose(dy, [0, 2, 3, 1]) : dy;
+    const xNhwc = channelsLast(x, attrs);
+    const dyNhwc = channelsLast(dy, attrs);
     const [filterHeight, filterWidth, inChannels, outChannels] = attrs.filterShape;
-    const info = tf.backend_util.computeConv2DInfo(
-      xNhwc.shape,
-      attrs.filterShape,
-      attrs.strides,
-      1,
-      attrs.pad,
-      attrs.dimRoundingMode,
-      false,
-      "channelsLast",
-    );
+    const info = channelsLastConvInfo(xNhwc.shape, attrs.filterShape, attrs);
     const [batch] = xNhwc.shape;
     const [, outHeight, outWidth] = dyNhwc.shape;
     const tapLength = filterHeight * filterWidth * inChannels;

@@ -155,6 +155,7 @@ function decodeFeatureFile(
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { cachedFeatures } from "./feature_cache.ts";
  *
@@ -171,7 +172,9 @@ function decodeFeatureFile(
  * };
  * const cacheDir = await Deno.makeTempDir();
  * const features = await cachedFeatures(extractor, images, { cacheDir, log: () => {} });
- * console.log(features.exampleShape, features.x); // [3] Float32Array(6) [1, 1, 1, 1, 1, 1]
+ * assert.deepEqual(features.exampleShape, [3]); // one value per channel, averaged over the pixels
+ * assert.deepEqual(Array.from(features.x), [1, 1, 1, 1, 1, 1]); // white pixels, scaled to [0, 1]
+ * await Deno.remove(cacheDir, { recursive: true });
  * ```
  */
 export async function cachedFeatures(

@@ -91,6 +91,7 @@ export function defaultCutLayer(model: tf.LayersModel): string {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { featureExtractor } from "./frozen_base.ts";
  *
@@ -102,7 +103,7 @@ export function defaultCutLayer(model: tf.LayersModel): string {
  *   ],
  * });
  * const extractor = featureExtractor(base); // cut at "conv", before the flatten
- * console.log(extractor.outputs[0].shape); // [null, 6, 6, 4]
+ * assert.deepEqual(extractor.outputs[0].shape, [null, 6, 6, 4]);
  * ```
  */
 export function featureExtractor(
@@ -183,6 +184,7 @@ class FrozenModel extends tf.layers.Layer {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { frozenBaseWithHead } from "./frozen_base.ts";
  *
@@ -194,7 +196,8 @@ class FrozenModel extends tf.layers.Layer {
  *   ],
  * });
  * const { model, cutAt } = frozenBaseWithHead(base, { hiddenUnits: [16], seed: 1 });
- * console.log(cutAt, model.trainableWeights.length); // conv 4 (two dense layers' kernels and biases)
+ * assert.equal(cutAt, "conv");
+ * assert.equal(model.trainableWeights.length, 4); // the two dense layers' kernels and biases
  * ```
  */
 export function frozenBaseWithHead(

@@ -28,10 +28,11 @@ export interface HeadOptions {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import { buildHead } from "./head.ts";
  *
  * const head = buildHead([4, 4, 128], { hiddenUnits: [64], seed: 1 });
- * console.log(head.outputs[0].shape); // [null, 1]
+ * assert.deepEqual(head.outputs[0].shape, [null, 1]);
  * ```
  */
 export function buildHead(

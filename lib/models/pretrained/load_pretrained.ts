@@ -111,6 +111,7 @@ async function downloadModel(jsonUrl: URL, entry: string, progress: boolean): Pr
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { loadPretrainedModel } from "./load_pretrained.ts";
  * import { modelFolder } from "./model_folder.ts";
@@ -119,7 +120,8 @@ async function downloadModel(jsonUrl: URL, entry: string, progress: boolean): Pr
  * const saved = tf.sequential({ layers: [tf.layers.dense({ units: 1, inputShape: [4] })] });
  * await saved.save(modelFolder(folder));
  * const base = await loadPretrainedModel(folder); // or "https://example.org/model/model.json"
- * console.log(base.countParams()); // 5
+ * assert.equal(base.countParams(), 5); // four weights and a bias
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export async function loadPretrainedModel(

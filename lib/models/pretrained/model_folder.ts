@@ -164,6 +164,7 @@ function joinedWeights(data: tf.io.WeightData | undefined): Uint8Array {
  *
  * @example
  * ```ts
+ * import assert from "node:assert/strict";
  * import * as tf from "@tensorflow/tfjs";
  * import { modelFolder } from "./model_folder.ts";
  *
@@ -171,7 +172,8 @@ function joinedWeights(data: tf.io.WeightData | undefined): Uint8Array {
  * const folder = await Deno.makeTempDir();
  * await model.save(modelFolder(folder));
  * const again = await tf.loadLayersModel(modelFolder(folder));
- * console.log(again.countParams()); // 8
+ * assert.equal(again.countParams(), 8); // 3 x 2 weights and 2 biases
+ * await Deno.remove(folder, { recursive: true });
  * ```
  */
 export function modelFolder(folder: string, options: ModelFolderOptions = {}): tf.io.IOHandler {

@@ -50,3 +50,38 @@ export function lowerIsBetter(monitor: MonitoredMetric, mode: "min" | "max" | "a
   if (mode !== "auto") return mode === "min";
   return !/accuracy|precision|recall|auc|tp|tn/i.test(monitor);
 }
+
+/**
+ * The best value of a monitored log field so far, and Keras's test of an
+ * improvement on it (a change by more than `minDelta` in the better direction):
+ * the bookkeeping EarlyStopping and ReduceLROnPlateau share.
+ */
+export class BestMonitoredValue {
+  #best = Infinity;
+  #sign = 1;
+
+  /** `who` names the callback in the error for a value the log lacks. */
+  constructor(
+    readonly monitor: MonitoredMetric,
+    readonly mode: "min" | "max" | "auto",
+    readonly minDelta: number,
+    readonly who: string,
+  ) {}
+
+  /** Forgets the best value and settles which direction is better; call before training. */
+  reset(): void {
+    this.#sign = lowerIsBetter(this.monitor, this.mode) ? 1 : -1;
+    this.#best = Infinity;
+  }
+
+  /** Whether the epoch's value improves on the best; if it does, it becomes the best. */
+  improves(log: EpochLog): boolean {
+    // Compare signed values, so "lower is better" holds in both modes.
+    const current = this.#sign * monitoredValue(log, this.monitor, this.who);
+    if (current < this.#best - this.minDelta) {
+      this.#best = current;
+      return true;
+    }
+    return false;
+  }
+}

@@ -1,9 +1,8 @@
 import * as tf from "@tensorflow/tfjs";
 import type { EpochLog } from "../history.ts";
 import {
-  lowerIsBetter,
+  BestMonitoredValue,
   type MonitoredMetric,
-  monitoredValue,
   type TrainingCallback,
   type TrainingContext,
 } from "./callback.ts";
@@ -39,9 +38,8 @@ export class EarlyStopping implements TrainingCallback {
   bestEpoch = 0;
   /** Epoch (1-based) after which training was stopped; 0 if it ran to the end. */
   stoppedEpoch = 0;
-  #best = Infinity;
+  #best: BestMonitoredValue;
   #wait = 0;
-  #sign = 1;
   #bestWeights: tf.Tensor[] | null = null;
 
   constructor(options: EarlyStoppingOptions = {}) {
@@ -50,6 +48,7 @@ export class EarlyStopping implements TrainingCallback {
     this.patience = options.patience ?? 0;
     this.mode = options.mode ?? "auto";
     this.restoreBestWeights = options.restoreBestWeights ?? false;
+    this.#best = new BestMonitoredValue(this.monitor, this.mode, this.minDelta, "EarlyStopping");
     if (!(this.patience >= 0)) {
       throw new Error(`EarlyStopping patience must be non-negative, got ${this.patience}.`);
     }
@@ -57,8 +56,7 @@ export class EarlyStopping implements TrainingCallback {
 
   /** Resets the wait and the best value, and frees weights kept from an earlier run. */
   onTrainBegin(): void {
-    this.#sign = lowerIsBetter(this.monitor, this.mode) ? 1 : -1;
-    this.#best = Infinity;
+    this.#best.reset();
     this.#wait = 0;
     this.bestEpoch = 0;
     this.stoppedEpoch = 0;
@@ -67,10 +65,9 @@ export class EarlyStopping implements TrainingCallback {
 
   /** Keeps the best epoch's weights and stops training after `patience` epochs without improvement. */
   onEpochEnd(log: EpochLog, context: TrainingContext): void {
-    const current = this.#sign * monitoredValue(log, this.monitor, "EarlyStopping");
+    const improved = this.#best.improves(log);
     this.#wait++;
-    if (current < this.#best - this.minDelta) {
-      this.#best = current;
+    if (improved) {
       this.bestEpoch = log.epoch;
       this.#wait = 0;
       if (this.restoreBestWeights) {

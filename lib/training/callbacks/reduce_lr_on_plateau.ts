@@ -1,9 +1,8 @@
 import type { EpochLog } from "../history.ts";
 import { getLearningRate, setLearningRate } from "../learning_rate.ts";
 import {
-  lowerIsBetter,
+  BestMonitoredValue,
   type MonitoredMetric,
-  monitoredValue,
   type TrainingCallback,
   type TrainingContext,
 } from "./callback.ts";
@@ -41,10 +40,9 @@ export class ReduceLROnPlateau implements TrainingCallback {
   readonly cooldown: number;
   readonly minLr: number;
   readonly mode: "min" | "max" | "auto";
-  #best = Infinity;
+  #best: BestMonitoredValue;
   #wait = 0;
   #cooldownCounter = 0;
-  #sign = 1;
 
   constructor(options: ReduceLROnPlateauOptions = {}) {
     this.monitor = options.monitor ?? "valLoss";
@@ -54,6 +52,12 @@ export class ReduceLROnPlateau implements TrainingCallback {
     this.cooldown = options.cooldown ?? 0;
     this.minLr = options.minLr ?? 0;
     this.mode = options.mode ?? "auto";
+    this.#best = new BestMonitoredValue(
+      this.monitor,
+      this.mode,
+      this.minDelta,
+      "ReduceLROnPlateau",
+    );
     if (!(this.factor > 0 && this.factor < 1)) {
       throw new Error(`ReduceLROnPlateau factor must be in (0, 1), got ${this.factor}.`);
     }
@@ -64,22 +68,19 @@ export class ReduceLROnPlateau implements TrainingCallback {
 
   /** Resets the wait, the cooldown and the best value seen. */
   onTrainBegin(): void {
-    this.#sign = lowerIsBetter(this.monitor, this.mode) ? 1 : -1;
-    this.#best = Infinity;
+    this.#best.reset();
     this.#wait = 0;
     this.#cooldownCounter = 0;
   }
 
   /** Counts epochs without improvement and reduces the rate after `patience` of them. */
   onEpochEnd(log: EpochLog, context: TrainingContext): void {
-    // Compare signed values, so "lower is better" holds in both modes.
-    const current = this.#sign * monitoredValue(log, this.monitor, "ReduceLROnPlateau");
+    const improved = this.#best.improves(log);
     if (this.#cooldownCounter > 0) {
       this.#cooldownCounter--;
       this.#wait = 0;
     }
-    if (current < this.#best - this.minDelta) {
-      this.#best = current;
+    if (improved) {
       this.#wait = 0;
       return;
     }

@@ -6,9 +6,9 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
+import type { Conv2DBackpropFilterAttrs } from "../../../lib/engine/conv2d_gradient_attrs.ts";
 import {
   type ChunkSizes,
-  type Conv2DBackpropFilterAttrs,
   conv2dBackpropFilterByChunks,
   registerWebGpuTrainingKernels,
   useStockWebGpuKernels,

@@ -5,7 +5,11 @@
  */
 import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals } from "../../assert.ts";
-import { lowerIsBetter, type MonitoredMetric } from "../../../lib/training/callbacks/callback.ts";
+import {
+  BestMonitoredValue,
+  lowerIsBetter,
+  type MonitoredMetric,
+} from "../../../lib/training/callbacks/callback.ts";
 import { EarlyStopping } from "../../../lib/training/callbacks/early_stopping.ts";
 import { ReduceLROnPlateau } from "../../../lib/training/callbacks/reduce_lr_on_plateau.ts";
 import { drive } from "../../fixtures/scripted_callbacks.ts";
@@ -48,4 +52,29 @@ Deno.test("the automatic mode: higher is better for accuracy, precision, recall,
   const stopper = new EarlyStopping({ monitor: "valAuc", patience: 2, restoreBestWeights: true });
   const run = drive([stopper], [0.6, 0.8, 0.7, 0.75, 0.9], 1, "valAuc");
   assertEquals([run.epochsRun, stopper.bestEpoch, run.finalWeight], [4, 2, 2]);
+});
+
+Deno.test("BestMonitoredValue counts a change as progress only beyond minDelta, in the better direction", () => {
+  const log = (valLoss: number, valAuc = 0) => ({
+    epoch: 1,
+    loss: 0,
+    lr: 1,
+    valLoss,
+    valAuc,
+    seconds: 0,
+  });
+  const loss = new BestMonitoredValue("valLoss", "auto", 0.1, "test");
+  loss.reset();
+  assertEquals([1, 0.95, 0.85, 0.9, 0.7].map((value) => loss.improves(log(value))), [
+    true,
+    false,
+    true,
+    false,
+    true,
+  ]);
+  const auc = new BestMonitoredValue("valAuc", "auto", 0, "test");
+  auc.reset();
+  assertEquals([0.6, 0.5, 0.7].map((value) => auc.improves(log(1, value))), [true, false, true]);
+  auc.reset();
+  assertEquals(auc.improves(log(1, 0.1)), true, "reset forgets the best value");
 });
