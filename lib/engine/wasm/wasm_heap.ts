@@ -9,7 +9,10 @@ import * as tf from "@tensorflow/tfjs";
 interface WasmHeapBackend {
   makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
   typedArrayFromHeap(info: tf.TensorInfo): Float32Array;
-  dataIdMap: { get(dataId: tf.DataId): { memoryOffset: number } | undefined };
+  dataIdMap: {
+    has(dataId: tf.DataId): boolean;
+    get(dataId: tf.DataId): { memoryOffset: number } | undefined;
+  };
 }
 
 /**
@@ -53,7 +56,14 @@ export function heapView(backend: tf.KernelBackend, info: tf.TensorInfo): Float3
 
 /** Where `info`'s data starts on the wasm heap, in bytes (for the loops of heap_loops.wat). */
 export function heapAddress(backend: tf.KernelBackend, info: tf.TensorInfo): number {
-  const data = (backend as unknown as WasmHeapBackend).dataIdMap.get(info.dataId);
-  if (data === undefined) throw new Error("The tensor is not on the wasm backend's heap.");
+  const { dataIdMap } = backend as unknown as WasmHeapBackend;
+  // Asked first: get() on an unknown tensor fails inside tfjs with a message that names nothing.
+  const data = dataIdMap.has(info.dataId) ? dataIdMap.get(info.dataId) : undefined;
+  if (data === undefined) {
+    throw new Error(
+      "The tensor is not on the wasm backend's heap: make it (or move it) on the wasm backend " +
+        "before handing it to a wasm kernel.",
+    );
+  }
   return data.memoryOffset;
 }

@@ -4,7 +4,7 @@
  * addresses for the loops of heap_loops.wat.
  */
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals } from "../../assert.ts";
+import { assert, assertEquals, assertRejectsWith } from "../../assert.ts";
 import { withWasm } from "../../fixtures/wasm_against_cpu.ts";
 import {
   heapAddress,
@@ -76,4 +76,16 @@ Deno.test("writeHeapTensor belongs to the tidy scope it is made in", async () =>
     assertEquals(tf.memory().numTensors, before);
     a.dispose();
   });
+});
+
+Deno.test("heapAddress of a tensor the wasm backend does not hold names the problem", async () => {
+  await tf.setBackend("cpu");
+  const onCpu = tf.tensor1d([1, 2]);
+  await withWasm(async () => {
+    await assertRejectsWith(
+      () => heapAddress(tf.backend(), onCpu),
+      "not on the wasm backend's heap",
+    );
+  });
+  onCpu.dispose();
 });
