@@ -13,7 +13,7 @@
  * every run trains on the same images, its seed shuffling the batches and
  * drawing the initial weights and dropout masks.
  *
- * Options: --runs N (seeds per way, default 4), --workers N (default 2),
+ * Options: --runs N (seeds per way, default 8), --workers N (default 2),
  * --images N (training images, default 320), --epochs N (default 2). The
  * machine lines give the load average before and after each way: other
  * processes competing for the cores slow the ways that use more threads most.
@@ -153,7 +153,7 @@ function sameRuns(a: WayReport, b: WayReport): string {
 
 /** Reads the flags; as the child, runs one way; else runs the three and prints the table. */
 async function main(): Promise<void> {
-  const runs = Math.round(positiveNumber(Deno.args, "--runs", 4));
+  const runs = Math.round(positiveNumber(Deno.args, "--runs", 8));
   const args: BenchArgs = {
     images: Math.round(positiveNumber(Deno.args, "--images", 320)),
     epochs: Math.round(positiveNumber(Deno.args, "--epochs", 2)),
