@@ -172,7 +172,7 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.Model
 }
 
 /**
- * Runs `recipe` once per seed in `workers` worker threads (at most one per
+ * Runs the loaded recipe once per seed in `workers` worker threads (at most one per
  * seed), each on the wasm engine with one thread, handing the next seed to
  * whichever worker finishes first; returns the results in seed order. Each
  * result's model is rebuilt here from the topology and weights its worker
