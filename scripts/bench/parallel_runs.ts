@@ -5,7 +5,10 @@
  * three ways, each in a fresh process: `runSeeds` one run after another on
  * 1 wasm thread, one after another on `--workers` threads, and side by side
  * in `--workers` workers of 1 thread each. Prints a table with each way's
- * runs per hour and its ratio to the first, and checks that the runs in
+ * runs per hour, its ratio to the first, and the CPU seconds a run took
+ * summed over the process's threads (a thread spinning while it waits for
+ * another counts too; time other processes take from the cores does not),
+ * and checks that the runs in
  * workers equal the serial ones on 1 thread bit for bit (losses, test and
  * validation probabilities, weights); exits with status 1 if they do not.
  *
@@ -19,6 +22,7 @@
  * processes competing for the cores slow the ways that use more threads most.
  */
 import { fileURLToPath } from "node:url";
+import process from "node:process";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { prepareDataset } from "../../lib/data/batches.ts";
 import { createRandom } from "../../lib/data/random.ts";
@@ -65,6 +69,8 @@ export function benchCondition(seed: number, args: BenchArgs): Omit<Condition, "
 interface WayReport {
   threads: number | undefined;
   seconds: number;
+  /** CPU seconds of all the process's threads (workers included) during the runs. */
+  cpuSeconds: number;
   runs: { seed: number; losses: number[]; digest: string }[];
 }
 
@@ -95,11 +101,14 @@ async function child(workers: number, runs: number, args: BenchArgs): Promise<vo
   const seeds = Array.from({ length: runs }, (_, i) => i + 1);
   const recipe = { module: import.meta.url, export: "benchCondition", args };
   const started = performance.now();
+  const cpuStarted = process.cpuUsage();
   const results = await runSeeds(seeds, recipe, { workers });
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
   const report: WayReport = {
     threads: engine.threads,
     seconds,
+    cpuSeconds: (cpu.user + cpu.system) / 1e6,
     runs: await Promise.all(results.map(runFingerprint)),
   };
   for (const result of results) result.model.dispose();
@@ -186,13 +195,14 @@ async function main(): Promise<void> {
   }
   const perHour = reports.map((report) => runs / report.seconds * 3600);
   console.log("");
-  console.log("| way | wasm threads | seconds | runs per hour | ratio |");
-  console.log("| --- | ---: | ---: | ---: | ---: |");
+  console.log("| way | wasm threads | seconds | runs per hour | ratio | CPU s per run |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: |");
   ways.forEach((way, i) => {
     console.log(
       `| ${way.label} | ${way.workers > 1 ? `${way.workers} × 1` : reports[i].threads} | ` +
         `${reports[i].seconds.toFixed(1)} | ` +
-        `${perHour[i].toFixed(0)} | ${(perHour[i] / perHour[0]).toFixed(2)} |`,
+        `${perHour[i].toFixed(0)} | ${(perHour[i] / perHour[0]).toFixed(2)} | ` +
+        `${(reports[i].cpuSeconds / runs).toFixed(2)} |`,
     );
   });
   console.log("");
