@@ -52,6 +52,11 @@ export interface SelectEngineOptions {
   backend?: string;
   /** Where the one line announcing the choice goes (default `console.log`). */
   log?: (line: string) => void;
+  /**
+   * wasm's thread count, like `TFJS_WASM_THREADS` (which it overrides); for a
+   * worker that must not read the process's setting (`runSeeds`' workers use 1).
+   */
+  wasmThreads?: number;
 }
 
 type Attempt =
@@ -90,7 +95,10 @@ export async function selectEngine(options: SelectEngineOptions = {}): Promise<E
   }
   const previous = current;
   const log = options.log ?? console.log;
-  const selection: Selection = { request: request ?? "auto", choice: choose(forced) };
+  const selection: Selection = {
+    request: request ?? "auto",
+    choice: choose(forced, options.wasmThreads),
+  };
   current = selection;
   try {
     const chosen = await selection.choice;
@@ -147,13 +155,14 @@ function readEnv(name: string): string | undefined {
 /** Tries the forced engine, or each engine in order for `auto` or nothing forced. */
 async function choose(
   forced: Forced | undefined,
+  wasmThreads: number | undefined,
 ): Promise<EngineChoice & { tfBackend: string }> {
   const request = forced?.name ?? "auto";
   const attempts: Record<Exclude<EngineName, "auto">, () => Promise<Attempt>> = {
     "tfjs-node-gpu": () => tryNodeBinding("tfjs-node-gpu"),
     "tfjs-node": () => tryNodeBinding("tfjs-node"),
     webgpu: () => tryWebGpu(request === "webgpu"),
-    wasm: tryWasm,
+    wasm: () => tryWasm(wasmThreads),
     cpu: tryCpu,
   };
   if (forced !== undefined && request !== "auto") {
@@ -257,8 +266,8 @@ function giveMesaARuntimeDirectory(): void {
  * once per process (a later TFJS_WASM_THREADS is checked but has no effect);
  * later calls only re-activate it.
  */
-async function tryWasm(): Promise<Attempt> {
-  const wanted = await wasmThreadsWanted();
+async function tryWasm(threads: number | undefined): Promise<Attempt> {
+  const wanted = await wasmThreadsWanted(threads);
   wasmStart ??= startWasm(wanted);
   const started = await wasmStart;
   if (!started.ok) return started;
@@ -307,20 +316,24 @@ async function startWasm(wanted: { threads: number; why: string }): Promise<Atte
 }
 
 /**
- * How many wasm threads to use and why: `TFJS_WASM_THREADS`, else one per
- * logical core that other processes leave free right now (at least 1, at most 8).
+ * How many wasm threads to use and why: `fromOptions` (`options.wasmThreads`),
+ * else `TFJS_WASM_THREADS`, else one per logical core that other processes
+ * leave free right now (at least 1, at most 8).
  */
-async function wasmThreadsWanted(): Promise<{ threads: number; why: string }> {
-  const raw = readEnv("TFJS_WASM_THREADS");
+async function wasmThreadsWanted(
+  fromOptions: number | undefined,
+): Promise<{ threads: number; why: string }> {
+  const source = fromOptions !== undefined ? "options.wasmThreads" : "TFJS_WASM_THREADS";
+  const raw = fromOptions !== undefined ? String(fromOptions) : readEnv("TFJS_WASM_THREADS");
   if (raw !== undefined && raw.trim() !== "") {
     const threads = Number(raw);
     if (!(Number.isInteger(threads) && threads >= 1 && threads <= maxWasmThreads)) {
       throw new Error(
-        `TFJS_WASM_THREADS="${raw}" is not a thread count. Fix: set it to a whole number from 1 ` +
+        `${source}="${raw}" is not a thread count. Fix: set it to a whole number from 1 ` +
           `to ${maxWasmThreads}, or leave it unset to use one thread per free logical core.`,
       );
     }
-    return { threads, why: `TFJS_WASM_THREADS=${threads}` };
+    return { threads, why: `${source}=${threads}` };
   }
   const cores = navigator.hardwareConcurrency;
   const cored = `${cores} logical core${cores === 1 ? "" : "s"}`;

@@ -38,7 +38,7 @@ Deno.test("an unknown options.backend is an error too, and wins over TFJS_BACKEN
   });
 });
 
-Deno.test("forcing cpu, then wasm, activates each and says so once", async () => {
+Deno.test("forcing cpu, then wasm (on options.wasmThreads), activates each and says so once", async () => {
   await withEnvironment(undefined, async () => {
     const lines: string[] = [];
     const log = (line: string) => lines.push(line);
@@ -48,11 +48,16 @@ Deno.test("forcing cpu, then wasm, activates each and says so once", async () =>
     assert.match(cpu.reason, /options\.backend=cpu/);
     assert.equal(cpu.threads, 1);
 
-    const wasm = await selectEngine({ backend: "WASM", log });
+    await assert.rejects(
+      selectEngine({ backend: "wasm", wasmThreads: 0, log }),
+      /options\.wasmThreads="0" is not a thread count\. Fix: set it to a whole number from 1/,
+    );
+    // options.wasmThreads wins over TFJS_WASM_THREADS, whatever the test run sets.
+    const wasm = await selectEngine({ backend: "WASM", wasmThreads: 1, log });
     assert.equal(wasm.backend, "wasm");
     assert.equal(tf.getBackend(), "wasm");
-    assert.match(wasm.reason, new RegExp(`WebAssembly, ${wasm.threads} threads? \\(`));
-    assert.ok(wasm.threads! >= 1);
+    assert.match(wasm.reason, /WebAssembly, 1 thread \(options\.wasmThreads=1\)/);
+    assert.equal(wasm.threads, 1);
     assert.ok(tf.getKernel(tf.Conv2DBackpropFilter, "wasm") !== undefined);
     assert.deepEqual(Array.from(tf.tidy(() => tf.square(tf.tensor1d([2, 3]))).dataSync()), [4, 9]);
 
