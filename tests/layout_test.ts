@@ -27,6 +27,8 @@ const NOT_TESTED_ALONE = new Set([
   "mod.ts",
   // Types only (EpochLog, History): nothing runs, `deno check` covers it.
   "training/history.ts",
+  // A worker's entry point: tests/experiments/parallel_runs_test.ts runs it in real workers.
+  "experiments/parallel_runs_worker.ts",
 ]);
 
 const root = new URL("../", import.meta.url);
