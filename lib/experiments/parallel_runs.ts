@@ -19,30 +19,39 @@ import type { Condition, ConditionResult } from "./experiment.ts";
  * The function is `(seed, args) => condition` (or a promise of one), like
  * `runSeeds`' plain `(seed) => condition` with the arguments made explicit.
  *
- * Two modules: one exports the function, the other runs it (marked `ignore`:
- * a doc example cannot export a function for workers to import).
+ * Here the module that exports the function is written to a temporary
+ * folder first; in a project it is a file of its own:
  *
- * ```ts ignore
- * // conditions.ts
- * import { arrayStream, buildMnistCnn } from "../lib/mod.ts";
- * export function mnistSubset(seed: number, args: { examples: number; epochs: number }) {
- *   const data = ...; // load or make the data from args (a path, a count), not from memory
- *   return {
- *     name: `MNIST, ${args.examples} examples`,
- *     model: (modelSeed: number) => buildMnistCnn({ seed: modelSeed }),
- *     train: arrayStream(data, { batchSize: 32, seed }),
- *     test: data,
- *     epochs: args.epochs,
- *   };
- * }
+ * ```ts
+ * import assert from "node:assert/strict";
+ * import { join } from "node:path";
+ * import { selectEngine } from "../engine/select_engine.ts";
+ * import { runSeeds } from "./repeated_runs.ts";
  *
- * // study.ts: 4 runs, 2 at a time, each in a worker that imports conditions.ts
- * const recipe = {
- *   module: new URL("./conditions.ts", import.meta.url).href,
- *   export: "mnistSubset",
- *   args: { examples: 1000, epochs: 2 },
- * };
- * const results = await runSeeds([1, 2, 3, 4], recipe, { workers: 2 });
+ * // Workers run on wasm with one thread: so must the serial runs they are compared with.
+ * await selectEngine({ backend: "wasm", wasmThreads: 1, log: () => {} });
+ * const lib = new URL("../mod.ts", import.meta.url).href;
+ * const module = join(Deno.makeTempDirSync(), "conditions.ts");
+ * Deno.writeTextFileSync(module, `
+ *   import { arrayDataset, arrayStream, buildLogisticRegression } from "${lib}";
+ *   export function logistic(seed: number, args: { epochs: number }) {
+ *     const data = arrayDataset(new Float32Array([-2, -1, 1, 2]), [1], Uint8Array.of(0, 0, 1, 1));
+ *     return {
+ *       name: "logistic regression",
+ *       model: (modelSeed: number) => buildLogisticRegression({ inputSize: 1, seed: modelSeed }),
+ *       train: arrayStream(data, { batchSize: 2, seed }),
+ *       test: data,
+ *       epochs: args.epochs,
+ *       progress: "none" as const,
+ *     };
+ *   }`);
+ * const recipe = { module: `file://${module}`, export: "logistic", args: { epochs: 2 } };
+ * const sideBySide = await runSeeds([1, 2, 3], recipe, { workers: 2 });
+ * const oneByOne = await runSeeds([1, 2, 3], recipe);
+ * const losses = (runs: typeof oneByOne) => runs.map((run) => run.history.map((log) => log.loss));
+ * assert.deepEqual(losses(sideBySide), losses(oneByOne)); // the same runs, bit for bit
+ * assert.deepEqual(sideBySide.map((run) => [...run.testProbabilities]), oneByOne.map((run) => [...run.testProbabilities]));
+ * [...sideBySide, ...oneByOne].forEach((run) => run.model.dispose());
  * ```
  */
 export interface ConditionRecipe {
