@@ -1,6 +1,8 @@
 /**
  * The library's public API in one import, for notebooks and scripts, grouped
- * by the folder each part lives in:
+ * by the folder each part lives in. Helpers that only other library files
+ * need (input checks, markup escaping, display plumbing) are not exported
+ * here; import them from their module.
  *
  * ```ts
  * import { catsDogsFolder, loadImageFolder, runCondition } from "./mod.ts";
@@ -8,21 +10,36 @@
  */
 
 // Data: image folders, CIFAR-10, MNIST, the insurance table; subsets, resampling, batches, seeded randomness.
-export * from "./data/array_dataset.ts";
+export {
+  type ArrayDataset,
+  arrayDataset,
+  countLabels,
+  firstExamples,
+  mnistDataset,
+  splitValidation,
+  tableDataset,
+  takeExamples,
+} from "./data/array_dataset.ts";
 export * from "./data/batches.ts";
 export * from "./data/cats_dogs.ts";
 export * from "./data/coil2000.ts";
+export * from "./data/cross_sell.ts";
 export * from "./data/image_folder.ts";
 export * from "./data/image_set.ts";
 export * from "./data/mnist.ts";
-export * from "./data/random.ts";
+export { createRandom, deriveSeed, type Random, shuffled } from "./data/random.ts";
 export * from "./data/sampling.ts";
 export * from "./data/subsets.ts";
 export * from "./data/table_sampling.ts";
 
 // Models: the series' CNN, the MNIST tutorial's CNN, dense nets for tables, pretrained bases with a new head.
 export * from "./models/mnist_cnn.ts";
-export * from "./models/predict.ts";
+export {
+  type Examples,
+  type LabeledExamples,
+  labelsOf,
+  predictProbabilities,
+} from "./models/predict.ts";
 export * from "./models/simple_cnn.ts";
 export * from "./models/tabular_model.ts";
 export {
@@ -53,7 +70,11 @@ export {
 
 // Training: the epoch loop, losses and class weights, optimizers, callbacks, progress.
 export * from "./training/adam.ts";
-export * from "./training/callbacks/callback.ts";
+export {
+  type MonitoredMetric,
+  type TrainingCallback,
+  type TrainingContext,
+} from "./training/callbacks/callback.ts";
 export * from "./training/callbacks/early_stopping.ts";
 export * from "./training/callbacks/reduce_lr_on_plateau.ts";
 export * from "./training/class_weight.ts";
@@ -61,17 +82,29 @@ export * from "./training/focal_loss.ts";
 export * from "./training/history.ts";
 export * from "./training/imbalance_strategy.ts";
 export * from "./training/learning_rate.ts";
-export * from "./training/progress.ts";
+export {
+  createProgress,
+  type JupyterDisplay,
+  type ProgressMode,
+  type ProgressReporter,
+  type TrainingNote,
+} from "./training/progress.ts";
 export * from "./training/train.ts";
 export * from "./training/weighted_categorical_loss.ts";
-export * from "./training/weighted_loss.ts";
+export { type ClassWeight, weightedBinaryCrossEntropy } from "./training/weighted_loss.ts";
 
 // Metrics: thresholded scores, ranking metrics, calibration, prevalence and prior shift.
 export * from "./metrics/auc.ts";
 export * from "./metrics/calibration.ts";
 export * from "./metrics/deployment_metrics.ts";
 export * from "./metrics/evaluate.ts";
-export * from "./metrics/metrics.ts";
+export {
+  binaryCrossEntropy,
+  type ClassificationMetrics,
+  type ConfusionCounts,
+  confusionCounts,
+  metricsFromCounts,
+} from "./metrics/metrics.ts";
 export * from "./metrics/per_class_metrics.ts";
 export * from "./metrics/prevalence.ts";
 export * from "./metrics/prior_shift.ts";
@@ -97,7 +130,19 @@ export * from "./experiments/tabular_experiment.ts";
 
 // Charts and tables shown inline in Jupyter.
 export * from "./charts/class_counts.ts";
-export * from "./charts/display.ts";
+export {
+  Chart,
+  chartToPng,
+  chartToSvg,
+  type Displayable,
+  displayChart,
+  inJupyter,
+  type MimeBundle,
+  svgToPng,
+  Table,
+  table,
+  type TableOptions,
+} from "./charts/display.ts";
 export * from "./charts/image_grid.ts";
 export * from "./charts/interval_lines.ts";
 export * from "./charts/learning_rate_schedule.ts";
@@ -112,4 +157,10 @@ export * from "./charts/show_result.ts";
 export { confusionMatrix, type ConfusionMatrixOptions } from "./charts/confusion_matrix.ts";
 
 // Engine: which TensorFlow.js backend runs, and why.
-export * from "./engine/select_engine.ts";
+export {
+  type EngineChoice,
+  type EngineName,
+  engineNames,
+  selectEngine,
+  type SelectEngineOptions,
+} from "./engine/select_engine.ts";

@@ -2,7 +2,6 @@ import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../
 import { prepareDataset, toTensors } from "../../lib/data/batches.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { runExperimentGrid } from "../../lib/experiments/experiment_grid.ts";
-import { imbalanceStrategies, trainingForStrategy } from "../../lib/training/imbalance_strategy.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
 import { trainingModeOutputs, weightedBceByHand } from "../fixtures/first_step.ts";
@@ -14,41 +13,6 @@ await selectEngine({ backend: "wasm", log: () => {} });
 /** 8x8 noise images, every fourth one a dog. */
 const images = noiseImageSet(24, 7);
 const all = [...images.labels.keys()];
-const cats = all.filter((index) => images.labels[index] === 0);
-const dogs = all.filter((index) => images.labels[index] === 1);
-
-Deno.test("trainingForStrategy: the class counts and weights of each strategy", () => {
-  const byClass = [cats.slice(0, 12), dogs.slice(0, 3)];
-  const counts = (strategy: (typeof imbalanceStrategies)[number]) =>
-    trainingForStrategy(images, byClass, strategy, 5).train.classCounts();
-  assertEquals(counts("nothing"), { cats: 12, dogs: 3 });
-  assertEquals(counts("balanced weights"), { cats: 12, dogs: 3 });
-  assertEquals(counts("oversampling"), { cats: 12, dogs: 12 });
-  assertEquals(counts("undersampling"), { cats: 3, dogs: 3 });
-  // scikit-learn's "balanced": 15 / (2 × 12) and 15 / (2 × 3).
-  assertEquals(trainingForStrategy(images, byClass, "balanced weights", 5).classWeight, {
-    0: 15 / 24,
-    1: 15 / 6,
-  });
-  assertEquals(trainingForStrategy(images, byClass, "nothing", 5).classWeight, undefined);
-  // Oversampling keeps every original dog and only repeats dogs.
-  const oversampled = trainingForStrategy(images, byClass, "oversampling", 5).train.indices;
-  assert(byClass[1].every((dog) => oversampled.includes(dog)), "an original dog was dropped");
-  assert(oversampled.every((index) => byClass.flat().includes(index)), "an unknown image appeared");
-});
-
-Deno.test("trainingForStrategy is seeded and refuses an unknown strategy", async () => {
-  const byClass = [cats.slice(0, 12), dogs.slice(0, 3)];
-  const order = (seed: number) =>
-    trainingForStrategy(images, byClass, "undersampling", seed).train.epochOrder(0);
-  assertEquals(order(3), order(3));
-  assert(JSON.stringify(order(3)) !== JSON.stringify(order(4)), "two seeds gave the same order");
-  await assertRejectsWith(
-    // @ts-expect-error: an unknown strategy, as a notebook typo would pass it
-    () => trainingForStrategy(images, byClass, "smote", 1),
-    'unknown strategy "smote"',
-  );
-});
 
 Deno.test("runExperimentGrid runs every point over the seeds and stacks the frames", async () => {
   const tensorsBefore = tf.memory().numTensors;

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
 import { writeCoil2000Fixture } from "../fixtures/coil2000.ts";
 import { featuresAndTarget, fitStandardizer, loadCoil2000 } from "../../lib/data/coil2000.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
@@ -18,7 +18,7 @@ import {
   type TabularConditionOptions,
   type TabularResult,
 } from "../../lib/experiments/tabular_experiment.ts";
-import { buildDenseNet, buildLogisticRegression } from "../../lib/models/tabular_model.ts";
+import { buildLogisticRegression } from "../../lib/models/tabular_model.ts";
 import { weightedBceByHand } from "../fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
@@ -47,16 +47,6 @@ Deno.test("the CoIL fixture has the UCI layout: CR LF, 86 training and 85 evalua
   assertEquals(evaluation.height, 120);
   const positives = [...train.getColumn("CARAVAN")].filter((value) => value === 1).length;
   assert(positives > 10 && positives < 60, `${positives} positives of 300`);
-});
-
-Deno.test("the tabular models: a dense net with hidden ReLU layers, and one sigmoid unit", async () => {
-  const net = buildDenseNet({ inputSize: 85, seed: 1 });
-  assertEquals(net.outputs[0].shape, [null, 1]);
-  assertEquals(net.countParams(), 85 * 32 + 32 + 32 * 16 + 16 + 16 + 1);
-  const logistic = buildLogisticRegression({ inputSize: 85 });
-  assertEquals(logistic.countParams(), 86);
-  await assertRejectsWith(() => buildDenseNet({ inputSize: 0 }), "inputSize is 0");
-  await assertRejectsWith(() => buildDenseNet({ inputSize: 3, hidden: [] }), "hidden is []");
 });
 
 Deno.test("strategyTable balances the classes by under- or oversampling, else keeps the table", () => {

@@ -1,12 +1,13 @@
 /**
  * buildSimpleCnn (lib/models/simple_cnn.ts): its dropout layers draw new
  * masks at each training step, and a model built from the same seed draws
- * the same ones.
+ * the same ones; its output unit starts at the bias asked for.
  */
 import * as tf from "@tensorflow/tfjs";
 import assert from "node:assert/strict";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
+import { assertAlmostEquals } from "../assert.ts";
 
 Deno.test("a model's training steps see new dropout masks; a model built from the same seed sees the same ones", async () => {
   await selectEngine({ backend: "wasm", log: () => {} });
@@ -30,4 +31,13 @@ Deno.test("a model's training steps see new dropout masks; a model built from th
   tf.dispose([x]);
   model.dispose();
   twin.dispose();
+});
+
+Deno.test("buildSimpleCnn sets the output unit's initial bias", async () => {
+  await selectEngine({ backend: "wasm", log: () => {} });
+  const bias = Math.log(100 / 1000);
+  const model = buildSimpleCnn({ imageSize: 8, outputBias: bias });
+  const outputBias = model.getLayer("output").getWeights()[1].dataSync();
+  assertAlmostEquals(outputBias[0], bias, 1e-6);
+  model.dispose();
 });

@@ -12,7 +12,6 @@ import { buildLogisticRegression } from "../../lib/models/tabular_model.ts";
 import { focalLoss } from "../../lib/training/focal_loss.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { trainModel } from "../../lib/training/train.ts";
-import { weightedBinaryCrossEntropy } from "../../lib/training/weighted_loss.ts";
 import { clusters, softmaxModel } from "../fixtures/clusters.ts";
 import {
   focalByHand,
@@ -51,24 +50,6 @@ function tinyImageSet(count: number): ImageSet {
     paths: Array.from({ length: count }, (_, i) => `image${i}.png`),
   };
 }
-
-Deno.test("weighted binary cross-entropy matches a hand-worked case", () => {
-  // labels [1, 0], probabilities [0.8, 0.4]:
-  // per example −ln 0.8 = 0.2231436, −ln 0.6 = 0.5108256.
-  // unweighted mean = 0.3669846; with {0: 1, 1: 10}: (2.231436 + 0.5108256) / 2 = 1.3711308.
-  const labels = tf.tensor2d([[1], [0]]);
-  const probabilities = tf.tensor2d([[0.8], [0.4]]);
-  assertAlmostEquals(
-    weightedBinaryCrossEntropy(labels, probabilities).dataSync()[0],
-    0.3669846,
-    1e-6,
-  );
-  assertAlmostEquals(
-    weightedBinaryCrossEntropy(labels, probabilities, { 0: 1, 1: 10 }).dataSync()[0],
-    1.3711308,
-    1e-5,
-  );
-});
 
 /**
  * One SGD step of trainModel on 24 images as a single unshuffled batch, with
@@ -257,13 +238,6 @@ Deno.test("trainModel refuses a custom loss together with classWeight", async ()
       }),
     "either classWeight or a custom loss",
   );
-});
-
-Deno.test("buildSimpleCnn sets the output unit's initial bias", () => {
-  const bias = Math.log(100 / 1000);
-  const model = buildSimpleCnn({ imageSize: 8, outputBias: bias });
-  const outputBias = model.getLayer("output").getWeights()[1].dataSync();
-  assertAlmostEquals(outputBias[0], bias, 1e-6);
 });
 
 Deno.test("trainModel and evaluate never read a tensor synchronously (WebGPU in Deno cannot)", async () => {
