@@ -38,6 +38,10 @@ Options:
   --mutate PATTERN   mutate only these files of lib/FOLDER (a glob, or FILE:LINE-LINE); repeatable
   --tests PATH       run only these test files or folders instead of tests/FOLDER/; repeatable
                      (--mutate and --tests take exactly one FOLDER)
+  --per-module       one run per module of lib/FOLDER, against its own test file only
+                     (tests/FOLDER/MODULE_test.ts; modules without one are listed, not run):
+                     much faster where the folder's tests are slow, but a mutant that only
+                     another module's tests would kill survives; reports in FOLDER/MODULE/
   --concurrency N    test processes at once (default 1)
   --timeout-ms MS    added to a mutant's time limit over the first run's time (default 20000)
   -h, --help         this text`;
@@ -54,6 +58,8 @@ export interface MutationArgs {
   concurrency: number;
   /** Milliseconds added to each mutant's time limit. */
   timeoutMs: number;
+  /** Whether each module runs against its own test file only. */
+  perModule: boolean;
   /** Whether `--help` was asked for. */
   help: boolean;
 }
@@ -71,6 +77,7 @@ export function parseMutationArgs(args: string[], availableFolders: string[]): M
       tests: { type: "string", multiple: true, default: [] },
       concurrency: { type: "string", default: "1" },
       "timeout-ms": { type: "string", default: "20000" },
+      "per-module": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -88,6 +95,11 @@ export function parseMutationArgs(args: string[], availableFolders: string[]): M
   if ((values.mutate.length > 0 || values.tests.length > 0) && folders.length !== 1) {
     throw new Error("--mutate and --tests apply to one folder: name exactly one FOLDER.");
   }
+  if (values["per-module"] && (values.mutate.length > 0 || values.tests.length > 0)) {
+    throw new Error(
+      "--per-module chooses the files and tests itself: leave out --mutate and --tests.",
+    );
+  }
   for (const pattern of values.mutate) {
     if (!pattern.startsWith(`lib/${folders[0]}/`)) {
       throw new Error(`--mutate ${pattern}: give a path under lib/${folders[0]}/.`);
@@ -99,6 +111,7 @@ export function parseMutationArgs(args: string[], availableFolders: string[]): M
     tests: values.tests,
     concurrency,
     timeoutMs,
+    perModule: values["per-module"],
     help: values.help,
   };
 }
@@ -138,6 +151,8 @@ export interface FolderRunSettings {
   timeoutMs: number;
   /** The `deno` executable the test command calls. */
   denoPath: string;
+  /** The reports' folder under `REPORT_ROOT` (default: the folder's name). */
+  reportName?: string;
   /** Stryker's reporters (default: clear text, progress, HTML and JSON). */
   reporters?: string[];
 }
@@ -153,7 +168,7 @@ export function testCommand(denoPath: string, tests: string[]): string {
 
 /** Stryker's options for mutating `lib/<folder>/` against its tests. */
 export function strykerOptions(folder: string, settings: FolderRunSettings): StrykerOptions {
-  const reportDirectory = `${REPORT_ROOT}/${folder}`;
+  const reportDirectory = `${REPORT_ROOT}/${settings.reportName ?? folder}`;
   const tests = settings.tests.length > 0 ? settings.tests : [`tests/${folder}/`];
   return {
     testRunner: "command",
@@ -240,6 +255,39 @@ export function formatScoreTable(rows: { folder: string; tally: MutationTally }[
   return [format(header), ...lines.map(format)].join("\n");
 }
 
+/** A module of a `lib/` folder and its mirrored test file, if it has one. */
+export interface ModuleTests {
+  /** The module, e.g. "lib/training/callbacks/early_stopping.ts". */
+  module: string;
+  /** Its test file, e.g. "tests/training/callbacks/early_stopping_test.ts"; undefined if none. */
+  test?: string;
+}
+
+/** Every `.ts` module under `lib/<folder>/` (under `root`), sorted, with its mirrored test file. */
+export async function moduleTests(root: string, folder: string): Promise<ModuleTests[]> {
+  const modules: string[] = [];
+  const walk = async (directory: string) => {
+    for await (const entry of Deno.readDir(join(root, directory))) {
+      const path = `${directory}/${entry.name}`;
+      if (entry.isDirectory) await walk(path);
+      else if (entry.name.endsWith(".ts")) modules.push(path);
+    }
+  };
+  await walk(`lib/${folder}`);
+  const pairs: ModuleTests[] = [];
+  for (const module of modules.sort()) {
+    const test = module.replace(/^lib\//, "tests/").replace(/\.ts$/, "_test.ts");
+    try {
+      await Deno.stat(join(root, test));
+      pairs.push({ module, test });
+    } catch (error) {
+      if (!(error instanceof Deno.errors.NotFound)) throw error;
+      pairs.push({ module });
+    }
+  }
+  return pairs;
+}
+
 /** Runs Stryker on one folder from the repository root; returns its mutants' outcomes. */
 export function mutateFolder(folder: string, settings: FolderRunSettings): Promise<MutantResult[]> {
   return new Stryker(strykerOptions(folder, settings)).runMutationTest();
@@ -261,17 +309,48 @@ export async function main(args: string[]): Promise<number> {
   }
   const rows: { folder: string; tally: MutationTally }[] = [];
   let exitCode = 0;
+  const settings = { ...parsed, denoPath: Deno.execPath() };
+  const moduleRows: { folder: string; tally: MutationTally }[] = [];
+  const untested: string[] = [];
   for (const folder of parsed.folders) {
-    console.log(`\n=== mutation: lib/${folder} ===`);
-    try {
-      const results = await mutateFolder(folder, { ...parsed, denoPath: Deno.execPath() });
-      rows.push({ folder, tally: tallyMutants(results) });
-    } catch (error) {
-      console.error(`mutation: lib/${folder} did not run: ${(error as Error).message}`);
-      exitCode = 1;
+    const runs = parsed.perModule
+      ? (await moduleTests(".", folder)).flatMap(({ module, test }) => {
+        if (test === undefined) untested.push(module);
+        return test === undefined ? [] : [{
+          name: module.replace(/^lib\//, "").replace(/\.ts$/, ""),
+          mutate: [module],
+          tests: [test],
+        }];
+      })
+      : [{ name: folder, mutate: parsed.mutate, tests: parsed.tests }];
+    const results: MutantResult[] = [];
+    for (const run of runs) {
+      console.log(`\n=== mutation: lib/${run.name} ===`);
+      try {
+        const runResults = await mutateFolder(folder, {
+          ...settings,
+          ...run,
+          reportName: run.name,
+        });
+        if (parsed.perModule) {
+          moduleRows.push({ folder: run.name, tally: tallyMutants(runResults) });
+        }
+        results.push(...runResults);
+      } catch (error) {
+        console.error(`mutation: lib/${run.name} did not run: ${(error as Error).message}`);
+        exitCode = 1;
+      }
     }
+    rows.push({ folder, tally: tallyMutants(results) });
   }
-  console.log(`\nMutation score per folder (reports in ${REPORT_ROOT}/FOLDER/):`);
+  if (moduleRows.length > 0) {
+    console.log("\nMutation score per module, each against its own test file:");
+    console.log(formatScoreTable(moduleRows));
+  }
+  if (untested.length > 0) {
+    console.log(`\nNot run (no mirrored test file): ${untested.join(", ")}`);
+  }
+  console.log(`\nMutation score per folder (reports in ${REPORT_ROOT}/):`);
   console.log(formatScoreTable(rows));
   return exitCode;
 }

@@ -3,6 +3,7 @@ import nodeAssert from "node:assert/strict";
 import { assert, assertEquals } from "../assert.ts";
 import {
   formatScoreTable,
+  moduleTests,
   type MutantResult,
   mutateFolder,
   parseMutationArgs,
@@ -93,6 +94,39 @@ Deno.test("tallyMutants counts outcomes; the score leaves errors out and counts 
     "folder   killed  survived  timeout  no coverage  errors  score %\n" +
       "metrics       3         1        1            1       2    66.67",
   );
+});
+
+Deno.test("--per-module excludes --mutate and --tests", () => {
+  assertEquals(parseMutationArgs(["--per-module", "training"], FOLDERS).perModule, true);
+  nodeAssert.throws(
+    () => parseMutationArgs(["--per-module", "--tests", "tests/training/", "training"], FOLDERS),
+    /leave out --mutate and --tests/,
+  );
+});
+
+Deno.test("moduleTests pairs each module, sub-folders included, with its mirrored test file", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const files = [
+      "lib/t/a.ts",
+      "lib/t/b.ts",
+      "lib/t/sub/c.ts",
+      "lib/t/readme.md",
+      "tests/t/a_test.ts",
+      "tests/t/sub/c_test.ts",
+    ];
+    for (const file of files) {
+      await Deno.mkdir(join(root, file, ".."), { recursive: true });
+      await Deno.writeTextFile(join(root, file), "");
+    }
+    assertEquals(await moduleTests(root, "t"), [
+      { module: "lib/t/a.ts", test: "tests/t/a_test.ts" },
+      { module: "lib/t/b.ts" },
+      { module: "lib/t/sub/c.ts", test: "tests/t/sub/c_test.ts" },
+    ]);
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
 
 Deno.test("testedLibFolders lists lib/ folders that have a tests/ folder", async () => {
