@@ -79,4 +79,7 @@ Deno.test("softmaxLossAndAccuracy: clipped cross-entropy and argmax accuracy, by
   const expected =
     -(Math.log(0.7) + Math.log(0.4) + Math.log(0.6) + Math.log(1e-7) + Math.log(1 - 1e-7)) / 5;
   assertAlmostEquals(loss, expected, 1e-12);
+  // Row 1's running best (class 1, 0.4) is compared at its own offset, not against row 0's 0.8.
+  const offsets = softmaxLossAndAccuracy(Uint8Array.of(0, 2), [0.1, 0.1, 0.8, 0, 0.4, 0.6], 3);
+  assertEquals(offsets.accuracy, 1 / 2);
 });
