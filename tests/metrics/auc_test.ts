@@ -88,3 +88,33 @@ Deno.test("bad inputs are refused with the problem and the fix", () => {
   assert.throws(() => averagePrecision([0, 0], [0.2, 0.3]), /no positive example/);
   assert.throws(() => precisionRecallPoints([0], [0.2]), /no positive example/);
 });
+
+Deno.test("each ranking metric names itself and the fix in its errors", () => {
+  const refuses = (run: () => unknown, message: string) =>
+    assert.throws(run, (error: Error) => error.message === message);
+  refuses(() => rocAuc([1, 0], [0.5]), "rocAuc: 2 labels but 1 scores: pass one score per label.");
+  refuses(
+    () => rocAuc([1, 1], [0.2, 0.3]),
+    "rocAuc: the labels hold 2 positives and 0 negatives, but ROC needs both classes: " +
+      "evaluate on a set that contains examples of each class.",
+  );
+  refuses(
+    () => averagePrecision([1], [0.5, 0.2]),
+    "averagePrecision: 1 labels but 2 scores: pass one score per label.",
+  );
+  refuses(
+    () => averagePrecision([0, 0], [0.2, 0.3]),
+    "averagePrecision: the labels hold no positive example, so recall is undefined: " +
+      "evaluate on a set that contains at least one positive (label 1).",
+  );
+  refuses(
+    () => rocCurvePoints([1], [0.5, 0.2]),
+    "rocCurvePoints: 1 labels but 2 scores: pass one score per label.",
+  );
+  assert.throws(() => rocCurvePoints([0, 0], [0.2, 0.3]), /^Error: rocCurvePoints: the labels/);
+  refuses(
+    () => precisionRecallPoints([1], [0.5, 0.2]),
+    "precisionRecallPoints: 1 labels but 2 scores: pass one score per label.",
+  );
+  assert.throws(() => precisionRecallPoints([0], [0.2]), /^Error: precisionRecallPoints: the/);
+});

@@ -72,3 +72,18 @@ Deno.test("calibration measures explain bad input", async () => {
   await assertRejectsWith(() => reliabilityBins([1], [0.5], 0), "bins is 0");
   await assertRejectsWith(() => expectedCalibrationError([], []), "no examples");
 });
+
+Deno.test("calibration measures name themselves in their errors; a weight of 0 is allowed", async () => {
+  await assertRejectsWith(() => brierScore([1, 0], [0.5]), "brierScore: 2 labels but 1");
+  await assertRejectsWith(
+    () => brierScore([1], [0.5], [1, 2]),
+    "brierScore: 2 weights for 1 examples; pass one weight per example.",
+  );
+  await assertRejectsWith(() => reliabilityBins([1], [1.2]), "reliabilityBins: probability 1.2");
+  await assertRejectsWith(
+    () => reliabilityBins([1], [0.5], 10, [-1]),
+    "reliabilityBins: weights[0] is -1; weights are finite numbers ≥ 0.",
+  );
+  // The second example weighs nothing: (0.9 − 1)² · 1 / 1.
+  assertAlmostEquals(brierScore([1, 0], [0.9, 0.2], [1, 0]), 0.01, 1e-12);
+});

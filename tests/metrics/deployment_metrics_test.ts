@@ -128,3 +128,55 @@ Deno.test("bestThresholdAtPrevalence tries every distinct decision, however smal
   ]);
   for (const row of grid) assertEquals(row.f1 <= best.f1, true);
 });
+
+Deno.test("the prevalence metrics name the caller, the counts and the fix in every error", async () => {
+  await assertRejectsWith(
+    () => metricsAtPrevalence({ tp: 3, fn: 0, tn: 0, fp: 0 }, 0.1),
+    "metricsAtPrevalence: the counts hold 3 positives and 0 negatives; pass counts of a test set " +
+      "with both classes.",
+  );
+  await assertRejectsWith(
+    () => averagePrecisionAtPrevalence([0, 0], [0.1, 0.2], 0.1),
+    "averagePrecisionAtPrevalence: the labels hold 0 positives among 2; pass a test set with " +
+      "both classes.",
+  );
+  await assertRejectsWith(
+    () => prevalenceWeights([1, 1], 0.2),
+    "prevalenceWeights: the labels hold 2 positives among 2",
+  );
+  await assertRejectsWith(
+    () => prevalenceWeights(labels, 0),
+    "prevalenceWeights: prevalence is 0; pass the positives' share, strictly between 0 and 1 " +
+      "(e.g. 1 / 11 for one dog per ten cats).",
+  );
+  await assertRejectsWith(
+    () => thresholdSweepAtPrevalence(labels, scores, 0.2, []),
+    "thresholdSweepAtPrevalence: no thresholds; pass e.g. [0.3, 0.5] or leave it out.",
+  );
+  // No probabilities: the sweep gets a threshold and the counts say what is missing.
+  await assertRejectsWith(
+    () => bestThresholdAtPrevalence([], [], 0.2),
+    "confusionCounts: no examples (empty labels and probabilities): pass at least one.",
+  );
+});
+
+Deno.test("bestThresholdAtPrevalence: the middle of the tied best, thresholds given in any order", () => {
+  // One positive (0.8), one negative (0.3), π = 0.5. Thresholds 0.4, 0.5 and 0.6 flag only the
+  // positive (F1 1); 0.1 and 0.05 flag both (precision 0.5, F1 2/3); 0.9 flags nothing (F1 0).
+  const best = bestThresholdAtPrevalence([1, 0], [0.8, 0.3], 0.5, [0.4, 0.6, 0.5, 0.9, 0.1, 0.05]);
+  assertEquals([best.threshold, best.f1, best.precision, best.recall], [0.5, 1, 1, 1]);
+});
+
+Deno.test("bestThresholdAtPrevalence's default candidates: midpoints of the sorted probabilities", () => {
+  // Sorted: 0.2, 0.4, 0.7, 0.9 → candidates 0.1, 0.3, 0.55, 0.8, 0.95; only 0.55 flags exactly
+  // the two positives.
+  const best = bestThresholdAtPrevalence([0, 1, 1, 0], [0.2, 0.7, 0.9, 0.4], 0.5);
+  assertAlmostEquals(best.threshold, 0.55, 1e-12);
+  assertEquals(best.f1, 1);
+  // The lowest candidate is half the lowest probability (0.1 for 0.2), below every example:
+  // flagging both gives recall 1, precision π = 0.5 and F1 2/3, better than flagging only the
+  // negative 0.4 (candidate 0.3) or nothing (0.7).
+  const all = bestThresholdAtPrevalence([0, 1], [0.4, 0.2], 0.5);
+  assertAlmostEquals(all.threshold, 0.1, 1e-12);
+  assertAlmostEquals(all.f1, 2 / 3, 1e-12);
+});

@@ -5,6 +5,7 @@ import {
   EPSILON,
   metricsFromCounts,
 } from "../../lib/metrics/metrics.ts";
+import { rocAuc } from "../../lib/metrics/auc.ts";
 import { assertAlmostEquals } from "../assert.ts";
 import { labels, probabilities } from "../fixtures/hand_worked_scores.ts";
 
@@ -72,4 +73,38 @@ Deno.test("bad inputs are refused with the problem and the fix", () => {
   assert.throws(() => confusionCounts([1, 0], [0.5, 1.2]), /probability 1.2 at position 1/);
   assert.throws(() => binaryCrossEntropy([1, 0], [NaN, 0.2]), /probability NaN at position 0/);
   assert.throws(() => confusionCounts([1], [0.5], 2), /threshold 2/);
+});
+
+Deno.test("the input checks refuse negative probabilities and thresholds, naming the fix", () => {
+  const refuses = (run: () => unknown, message: string) =>
+    assert.throws(run, (error: Error) => error.message === message);
+  refuses(
+    () => confusionCounts([1, 0], [0.5, -0.1]),
+    "confusionCounts: probability -0.1 at position 1 is not in [0, 1]: pass the model's sigmoid " +
+      "outputs (apply a sigmoid to logits, check for NaN).",
+  );
+  refuses(
+    () => confusionCounts([1], [0.5], -0.1),
+    "confusionCounts: threshold -0.1 is not in [0, 1]: e.g. 0.5.",
+  );
+  refuses(
+    () => confusionCounts([2, 0], [0.5, 0.5]),
+    "confusionCounts: label 2 at position 0 is not 0 or 1: pass binary labels (1 for the " +
+      "positive class).",
+  );
+  refuses(
+    () => binaryCrossEntropy([1, 0], [0.5]),
+    "binaryCrossEntropy: 2 labels but 1 probabilities: pass one probability per label.",
+  );
+  refuses(
+    () => metricsFromCounts({ tp: 0, fp: 0, tn: 0, fn: -2 }),
+    "metricsFromCounts: fn is -2, not a whole number ≥ 0: pass the counts returned by " +
+      "confusionCounts.",
+  );
+  // Scores (not probabilities) may be any finite number, but not infinity.
+  refuses(
+    () => rocAuc([1, 0], [0.5, Infinity]),
+    "rocAuc: score Infinity at position 1 is not a finite number: check the model's outputs " +
+      "for NaN or infinity.",
+  );
 });

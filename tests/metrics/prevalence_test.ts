@@ -90,3 +90,29 @@ Deno.test("prevalence functions reject bad input with the fix in the message", a
     "whole numbers",
   );
 });
+
+Deno.test("prevalence functions name the caller, the value and the fix for every bad input", async () => {
+  await assertRejectsWith(
+    () => precisionAtPrevalence({ recall: 0.8, specificity: 0.9 }, 1),
+    "precisionAtPrevalence: prevalence is 1; a prevalence is the share of positives, strictly " +
+      "between 0 and 1 (e.g. 100 / 1100 for 100 dogs among 1,000 cats).",
+  );
+  await assertRejectsWith(
+    () => precisionAtPrevalence({ recall: -0.1, specificity: 0.9 }, 0.5),
+    "precisionAtPrevalence: recall is -0.1; pass a rate within [0, 1] (e.g. the recall and " +
+      "specificity of an Evaluation).",
+  );
+  await assertRejectsWith(() => rescalePrecision(0.5, 0, 0.5), "rescalePrecision: from is 0;");
+  await assertRejectsWith(() => rescalePrecision(0.5, 0.5, 0), "rescalePrecision: to is 0;");
+  await assertRejectsWith(
+    () => rescalePrecision(-0.1, 0.5, 0.1),
+    "rescalePrecision: precision is -0.1; pass a value within [0, 1].",
+  );
+  for (const [tp, fp] of [[1, 0.5], [1.5, 1], [1, -1]]) {
+    await assertRejectsWith(
+      () => precisionStandardError({ tp, fp, tn: 0, fn: 0 }),
+      `precisionStandardError: tp ${tp} and fp ${fp} must be whole numbers ≥ 0; pass the counts ` +
+        "of confusionCounts or an Evaluation.",
+    );
+  }
+});

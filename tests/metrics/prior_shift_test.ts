@@ -47,6 +47,8 @@ Deno.test("initialOutputBias is log(positives / negatives): its sigmoid is the b
   assertAlmostEquals(bias, Math.log(0.1), 1e-12); // −2.302585
   assertAlmostEquals(1 / (1 + Math.exp(-bias)), 100 / 1100, 1e-12);
   assertEquals(initialOutputBias(7, 7), 0);
+  // One example of a class is enough for a base rate: 1 positive, 4 negatives → log(1/4).
+  assertAlmostEquals(initialOutputBias(1, 4), Math.log(0.25), 1e-12);
 });
 
 Deno.test("correctForPrior and initialOutputBias explain bad input", async () => {
@@ -61,8 +63,16 @@ Deno.test("correctForPrior and initialOutputBias explain bad input", async () =>
   );
   await assertRejectsWith(
     () => correctForPrior([0.5, 1.5], balancedToReal),
-    "probability 1.5 at position 1",
+    "probability 1.5 at position 1 is not in [0, 1]: pass the model's sigmoid outputs.",
   );
-  await assertRejectsWith(() => initialOutputBias(0, 10), "positives is 0");
+  await assertRejectsWith(
+    () => correctForPrior([-0.1], balancedToReal),
+    "probability -0.1 at position 0 is not in [0, 1]",
+  );
+  await assertRejectsWith(
+    () => initialOutputBias(0, 10),
+    "positives is 0; pass the training set's count of each class, whole numbers ≥ 1 " +
+      "(with a class absent there is no base rate to start from).",
+  );
   await assertRejectsWith(() => initialOutputBias(10, 2.5), "negatives is 2.5");
 });

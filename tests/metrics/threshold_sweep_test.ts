@@ -70,3 +70,21 @@ Deno.test("thresholdSweep and bestThreshold explain bad input", async () => {
     'unknown metric "auc"',
   );
 });
+
+Deno.test("bestThreshold maximises each metric, over thresholds given in any order", async () => {
+  // Precision 3/4 at 0.35, 1 at 0.58.
+  assertEquals(bestThreshold(labels, probabilities, "precision", [0.35, 0.58]).threshold, 0.58);
+  // Accuracy 5/6 at 0.35 and at 0.58, 4/6 at 0.5, 3/6 at 0.95: the lower of the two tied.
+  assertEquals(
+    bestThreshold(labels, probabilities, "accuracy", [0.58, 0.95, 0.5, 0.35]).threshold,
+    0.35,
+  );
+  // Recall 1 at 0.2 and 0.35, given high to low: still the lower one.
+  assertEquals(bestThreshold(labels, probabilities, "recall", [0.5, 0.35, 0.2]).threshold, 0.2);
+  await assertRejectsWith(
+    // @ts-expect-error: an unknown metric from untyped code
+    () => bestThreshold(labels, probabilities, "auc"),
+    'bestThreshold: unknown metric "auc"; use one of f1, precision, recall, specificity, ' +
+      "accuracy, balancedAccuracy.",
+  );
+});

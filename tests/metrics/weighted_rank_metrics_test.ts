@@ -1,4 +1,4 @@
-import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import { averagePrecision, rocAuc } from "../../lib/metrics/auc.ts";
 import {
   weightedAveragePrecision,
@@ -83,4 +83,18 @@ Deno.test("a class without weight gives NaN, and mismatched lengths are refused"
     message = (error as Error).message;
   }
   assert(message.includes("2 weights"), message);
+});
+
+Deno.test("weighted rank metrics: a zero weight drops an example; lengths must match", async () => {
+  // The top-ranked negative weighs nothing, so the one positive comes first: AP 1, AUC 1.
+  assertEquals(weightedAveragePrecision([0, 1, 0], [0.9, 0.5, 0.1], [0, 1, 1]), 1);
+  assertEquals(weightedRocAuc([0, 1, 0], [0.9, 0.5, 0.1], [0, 1, 1]), 1);
+  await assertRejectsWith(
+    () => weightedRocAuc([1, 0], [0.5], [1, 1]),
+    "Weighted rank metric: 2 labels, 1 scores and 2 weights; give one of each per example.",
+  );
+  await assertRejectsWith(
+    () => weightedAveragePrecision([1, 0], [0.5, 0.4], [1]),
+    "2 labels, 2 scores and 1 weights",
+  );
 });

@@ -36,3 +36,29 @@ Deno.test("a listed class without examples, or a label outside classes, is an er
   assert.throws(() => computeClassWeight([], "balanced"), /no labels given/);
   assert.throws(() => computeClassWeight([0, 1], "balanced", [0, 1, 1]), /duplicates/);
 });
+
+Deno.test("the default classes are the labels sorted; every error names the classes in full", () => {
+  // Integer keys are listed in ascending order anyway; other keys in the order of the classes.
+  assert.deepEqual(Object.keys(computeClassWeight([0.5, -1, 0.5], "balanced")), ["-1", "0.5"]);
+  const refuses = (run: () => unknown, message: string) =>
+    assert.throws(run, (error: Error) => error.message === message);
+  refuses(
+    // @ts-expect-error: an unknown mode from untyped code
+    () => computeClassWeight([0, 1], "inverse"),
+    'computeClassWeight: unknown mode "inverse"; the only mode is "balanced".',
+  );
+  refuses(
+    () => computeClassWeight([0, 1], "balanced", [0, 1, 1]),
+    "computeClassWeight: classes [0, 1, 1] has duplicates; list each class once.",
+  );
+  refuses(
+    () => computeClassWeight([0, 3, 4], "balanced", [0, 1]),
+    "computeClassWeight: labels [3, 4] are not in classes [0, 1]; classes should include all " +
+      "valid labels that can be in the labels.",
+  );
+  refuses(
+    () => computeClassWeight([0], "balanced", [0, 1, 2]),
+    "computeClassWeight: classes [1, 2] have no examples in the labels, so their balanced " +
+      "weight would be infinite; remove them from classes or add examples.",
+  );
+});

@@ -66,3 +66,22 @@ Deno.test("focal loss explains bad parameters", async () => {
     "gamma is NaN",
   );
 });
+
+Deno.test("α may be 0 or 1: all the weight on one class, and α < 0 is refused", async () => {
+  // γ = 0, α = 1: only the positives count, −(ln 0.9 + ln 0.2) / 4 = 0.428700; α = 0: only the
+  // negatives, −(ln 0.1 + ln 0.9) / 4 = 0.601986.
+  assertAlmostEquals(
+    lossOf(binaryFocalLoss(labels, probabilities, { alpha: 1, gamma: 0 })),
+    -(Math.log(0.9) + Math.log(0.2)) / 4,
+    1e-6,
+  );
+  assertAlmostEquals(
+    lossOf(focalLoss({ alpha: 0, gamma: 0 })(labels, probabilities)),
+    -(Math.log(0.1) + Math.log(0.9)) / 4,
+    1e-6,
+  );
+  await assertRejectsWith(
+    () => focalLoss({ alpha: -0.1 }),
+    "focal loss: alpha is -0.1; pass the positives' weight in [0, 1] (e.g. 0.25).",
+  );
+});
