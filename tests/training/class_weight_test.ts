@@ -40,6 +40,7 @@ Deno.test("a listed class without examples, or a label outside classes, is an er
 Deno.test("the default classes are the labels sorted; every error names the classes in full", () => {
   // Integer keys are listed in ascending order anyway; other keys in the order of the classes.
   assert.deepEqual(Object.keys(computeClassWeight([0.5, -1, 0.5], "balanced")), ["-1", "0.5"]);
+  assert.deepEqual(Object.keys(computeClassWeight([-2, -0.5, -2], "balanced")), ["-2", "-0.5"]);
   const refuses = (run: () => unknown, message: string) =>
     assert.throws(run, (error: Error) => error.message === message);
   refuses(
