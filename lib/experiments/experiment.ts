@@ -6,13 +6,14 @@
  * (see `runSeeds` for a condition over several seeds).
  */
 import * as tf from "@tensorflow/tfjs";
+import { countLabels } from "../data/array_dataset.ts";
 import type { ExampleStream, TrainingStream } from "../data/batches.ts";
 import type { TrainingCallback } from "../training/callbacks/callback.ts";
 import { type Evaluation, scorePredictions } from "../metrics/evaluate.ts";
 import type { BinaryLoss } from "../training/focal_loss.ts";
 import type { History } from "../training/history.ts";
 import { buildSimpleCnn } from "../models/simple_cnn.ts";
-import { type Examples, labelsOf, predictProbabilities } from "../models/predict.ts";
+import { type Examples, labelsOf, outputUnits, predictProbabilities } from "../models/predict.ts";
 import type { ProgressMode } from "../training/progress.ts";
 import { trainModel } from "../training/train.ts";
 import type { ClassWeight } from "../training/weighted_loss.ts";
@@ -77,7 +78,7 @@ export interface ConditionResult<S = Evaluation> {
   settings: Record<string, string | number>;
   /** The model seed of the run. */
   seed: number;
-  /** Training examples of each class (index = class), as the run trained on them. */
+  /** Training examples of each class the model outputs (index = class), as the run trained on them. */
   trainClassCounts: number[];
   /** One record per epoch run. */
   history: History;
@@ -171,7 +172,7 @@ export async function runCondition<S = Evaluation>(
     name: condition.name,
     settings: condition.settings ?? {},
     seed: condition.seed,
-    trainClassCounts: classCounts(condition.train.labels),
+    trainClassCounts: countLabels(condition.train.labels, Math.max(2, outputUnits(model))),
     history,
     test: score(testLabels, testProbabilities),
     testProbabilities,
@@ -181,13 +182,6 @@ export async function runCondition<S = Evaluation>(
     seconds: (performance.now() - started) / 1000,
     model,
   };
-}
-
-/** How many of `labels` are 0, 1, …, up to the largest label. */
-function classCounts(labels: Uint8Array): number[] {
-  const counts: number[] = [];
-  for (const label of labels) counts[label] = (counts[label] ?? 0) + 1;
-  return Array.from(counts, (count) => count ?? 0);
 }
 
 /** Disposes the trained model of every result (when only their scores and outputs are needed). */
