@@ -113,11 +113,14 @@ export * from "./metrics/threshold_sweep.ts";
 // Statistics: intervals over seeds and bootstrap intervals.
 export * from "./statistics/bootstrap.ts";
 export * from "./statistics/run_intervals.ts";
+export * from "./statistics/condition_intervals.ts";
+export * from "./statistics/seed_test_interval.ts";
 
 // Experiments: a condition run over seeds, grids of conditions, stored results, summaries.
 export * from "./experiments/experiment.ts";
 export * from "./experiments/experiment_grid.ts";
 export * from "./experiments/grid_scores.ts";
+export * from "./experiments/head_condition.ts";
 export * from "./experiments/imbalance_study.ts";
 export * from "./experiments/mnist_experiment.ts";
 export * from "./experiments/profile.ts";

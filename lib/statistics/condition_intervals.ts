@@ -1,5 +1,5 @@
 /**
- * Summaries of head experiments repeated over seeds: each metric's mean over
+ * Summaries of conditions repeated over seeds: each metric's mean over
  * seeds with an interval counting seed and test-set noise
  * (`seedTestSetInterval`), paired differences between conditions run on the
  * same seeds, and beside every metric what a trivial rule scores at the test
@@ -12,10 +12,10 @@ import {
   studentTQuantile,
   thresholdMetric,
   type WeightedMetric,
-} from "../statistics/seed_test_interval.ts";
+} from "./seed_test_interval.ts";
 import { weightedAveragePrecision, weightedRocAuc } from "../metrics/weighted_rank_metrics.ts";
 import { createRandom, shuffled } from "../data/random.ts";
-import type { ConditionResult } from "./experiment.ts";
+import type { ConditionResult } from "../experiments/experiment.ts";
 
 /** The metrics a head study reports. */
 export type StudyMetric = "accuracy" | "precision" | "recall" | "f1" | "auc" | "prAuc";
@@ -47,7 +47,7 @@ export interface TrivialBaseline {
  *
  * @example
  * ```ts
- * import { trivialBaseline } from "./head_study.ts";
+ * import { trivialBaseline } from "./condition_intervals.ts";
  * const f1 = trivialBaseline("f1", 0.1);
  * if (Math.abs(f1.bar - 2 * 0.1 / 1.1) > 1e-12) throw new Error(f1.text);
  * ```
@@ -100,7 +100,7 @@ export interface ConditionInterval extends SeedTestSetInterval {
   clearsTrivial: boolean;
 }
 
-/** Options of {@link conditionIntervals} and {@link pairedDifference}. */
+/** Options of {@link conditionIntervals} and {@link conditionDifference}. */
 export interface StudyIntervalOptions {
   /** Seed of the bootstrap over test examples. */
   seed: number;
@@ -191,7 +191,7 @@ export function conditionIntervals(
  * Condition a minus condition b on one metric, paired by seed (`a.runs[j]`
  * and `b.runs[j]` share seed j; checked), with its 95 % interval.
  */
-export function pairedDifference(
+export function conditionDifference(
   a: StudyCondition,
   b: StudyCondition,
   testLabels: ArrayLike<number>,
@@ -292,7 +292,7 @@ export function pairedComparisons(
     return condition;
   };
   return pairs.map(({ a, b, metric }) => {
-    const difference = pairedDifference(byName(a), byName(b), testLabels, metric, options);
+    const difference = conditionDifference(byName(a), byName(b), testLabels, metric, options);
     const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
     return { a, b, metric, difference, sign };
   });

@@ -3,17 +3,17 @@ import type { ConditionResult } from "../../lib/experiments/experiment.ts";
 import {
   comparisonSentence,
   comparisonTableRows,
+  conditionDifference,
   conditionIntervals,
   expectSign,
   formatEstimate,
   intervalOf,
   intervalTableRows,
   pairedComparisons,
-  pairedDifference,
   randomScoresAveragePrecision,
   seedMeanInterval,
   trivialBaseline,
-} from "../../lib/experiments/head_study.ts";
+} from "../../lib/statistics/condition_intervals.ts";
 import { scorePredictions } from "../../lib/metrics/evaluate.ts";
 import { createRandom, deriveSeed } from "../../lib/data/random.ts";
 
@@ -91,13 +91,13 @@ Deno.test("paired differences: a real gap excludes 0, two random conditions do n
   const good = { name: "good", runs: runs(0.6, seeds) };
   const random = { name: "random", runs: runs(0, seeds) };
   const random2 = { name: "random 2", runs: runs(0, seeds, 7) };
-  const gap = pairedDifference(good, random, labels, "auc", { seed: 2, resamples: 200 });
+  const gap = conditionDifference(good, random, labels, "auc", { seed: 2, resamples: 200 });
   assert(gap.low > 0, formatEstimate(gap));
-  const none = pairedDifference(random, random2, labels, "auc", { seed: 2, resamples: 200 });
+  const none = conditionDifference(random, random2, labels, "auc", { seed: 2, resamples: 200 });
   assert(none.low < 0 && 0 < none.high, formatEstimate(none));
   let message = "";
   try {
-    pairedDifference(good, { name: "other seeds", runs: runs(0, [2, 1]) }, labels, "auc", {
+    conditionDifference(good, { name: "other seeds", runs: runs(0, [2, 1]) }, labels, "auc", {
       seed: 1,
     });
   } catch (error) {
