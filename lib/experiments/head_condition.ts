@@ -12,6 +12,7 @@ import type { Condition } from "./experiment.ts";
 import type { TrainingCallback } from "../training/callbacks/callback.ts";
 import type { ProgressMode } from "../training/progress.ts";
 import type { ClassWeight } from "../training/weighted_loss.ts";
+import type { BinaryLoss } from "../training/focal_loss.ts";
 import { buildHead, type HeadOptions } from "../models/pretrained/head.ts";
 
 /** One condition of a head experiment, for one seed (see {@link headCondition}). */
@@ -30,8 +31,15 @@ export interface HeadConditionOptions extends HeadOptions {
   batchSize?: number;
   /** Keras's `class_weight`, e.g. `{0: 1, 1: 10}`. */
   classWeight?: ClassWeight;
-  /** Scored after every epoch at threshold 0.5 (what callbacks watch). */
+  /** A training loss other than binary cross-entropy, e.g. `focalLoss()`. */
+  loss?: BinaryLoss;
+  /**
+   * Scored after every epoch at threshold 0.5 (what callbacks watch) unless
+   * `validateEachEpoch` is false, and predicted once after training.
+   */
   validation?: ArrayDataset;
+  /** Score the validation set after every epoch (default true); false when no callback needs it. */
+  validateEachEpoch?: boolean;
   /** Progress display (default "none": a head run is a few seconds). */
   progress?: ProgressMode;
   /** Scored once after training, at threshold 0.5. */
@@ -54,10 +62,12 @@ export function headCondition(options: HeadConditionOptions): Condition {
     model: (modelSeed) => buildHead(train.exampleShape, { ...options, seed: modelSeed }),
     train: arrayStream(train, { batchSize: options.batchSize ?? 32, seed }),
     validation: options.validation,
+    validateEachEpoch: options.validateEachEpoch,
     test: options.test,
     epochs: options.epochs,
     learningRate: options.learningRate,
     classWeight: options.classWeight,
+    loss: options.loss,
     callbacks: options.callbacks,
     progress: options.progress ?? "none",
   };

@@ -7,6 +7,7 @@ import { headCondition, type HeadConditionOptions } from "../../lib/experiments/
 import { runCondition } from "../../lib/experiments/experiment.ts";
 import { runSeeds } from "../../lib/experiments/repeated_runs.ts";
 import { createRandom } from "../../lib/data/random.ts";
+import * as tf from "@tensorflow/tfjs";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -107,4 +108,32 @@ Deno.test("headCondition refuses bad settings with the setting named", async () 
     () => runHead(threeClasses, { ...common, epochs: 1 }),
     "the model's classes are 0 … 1",
   );
+});
+
+Deno.test("the loss, the output bias and validateEachEpoch reach the head's training", async () => {
+  const train = features(120, 11);
+  const validation = features(40, 12);
+  const common = { seed: 3, epochs: 2, hiddenUnits: [4], test: features(20, 13), validation };
+  const plain = await runHead(train, common);
+  // A loss that is twice binary cross-entropy doubles the first epoch's reported loss only if
+  // trainModel trains with it.
+  const doubled = await runHead(train, {
+    ...common,
+    loss: (labels, probabilities) =>
+      tf.tidy(() =>
+        tf.mul(2, tf.mean(tf.metrics.binaryCrossentropy(labels, probabilities)))
+      ) as tf.Scalar,
+  });
+  assert(
+    doubled.history[0].loss > 1.5 * plain.history[0].loss,
+    `first-epoch loss ${doubled.history[0].loss} against ${plain.history[0].loss}`,
+  );
+  const biased = await runHead(train, { ...common, epochs: 1, outputBias: -4 });
+  assert(
+    biased.history[0].loss > plain.history[0].loss + 0.3,
+    `a bias of −4 on balanced data starts far off: ${biased.history[0].loss}`,
+  );
+  const quiet = await runHead(train, { ...common, validateEachEpoch: false });
+  assertEquals(quiet.history[0].valLoss, undefined);
+  assertEquals(quiet.validationProbabilities?.length, 40);
 });

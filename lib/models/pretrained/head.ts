@@ -19,6 +19,11 @@ export interface HeadOptions {
   hiddenUnits?: readonly number[];
   /** Seed of the head's initial weights (default 0): the same seed gives the same head. */
   seed?: number;
+  /**
+   * Initial bias of the sigmoid unit (default 0), e.g. `initialOutputBias(dogs, cats)` so the
+   * untrained head already predicts the training set's base rate.
+   */
+  outputBias?: number;
 }
 
 /**
@@ -86,6 +91,7 @@ export function buildHead(
     kernelInitializer: tf.initializers.glorotUniform({
       seed: deriveSeed(seed, hiddenUnits.length),
     }),
+    biasInitializer: tf.initializers.constant({ value: options.outputBias ?? 0 }),
     name: "head_output",
   }));
   return head;

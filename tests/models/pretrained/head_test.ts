@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { assertEquals, assertRejectsWith } from "../../assert.ts";
+import { assertAlmostEquals, assertEquals, assertRejectsWith } from "../../assert.ts";
 import { buildHead } from "../../../lib/models/pretrained/head.ts";
 
 Deno.test("the post's head: flatten, dense 512 relu, one sigmoid", () => {
@@ -42,4 +42,14 @@ Deno.test("impossible heads are refused with the fix", async () => {
   );
   await assertRejectsWith(() => buildHead([3, 3, 4], { hiddenUnits: [0] }), "hiddenUnits");
   await assertRejectsWith(() => buildHead([null as unknown as number, 4]), "without the batch");
+});
+
+Deno.test("outputBias starts the sigmoid unit at that bias: zero features predict its probability", () => {
+  const bias = Math.log(1 / 10);
+  const head = buildHead([6], { hiddenUnits: [4], seed: 3, outputBias: bias });
+  const outputBias = head.getLayer("head_output").getWeights()[1].dataSync();
+  assertEquals([...outputBias], [Math.fround(bias)]);
+  const probability = tf.tidy(() => (head.predict(tf.zeros([1, 6])) as tf.Tensor).dataSync()[0]);
+  assertAlmostEquals(probability, 1 / 11, 1e-6);
+  head.dispose();
 });
