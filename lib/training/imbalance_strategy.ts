@@ -24,6 +24,62 @@ export const imbalanceStrategies: readonly ImbalanceStrategy[] = [
   "undersampling",
 ];
 
+/** The training examples (and class weight) of one strategy, from {@link strategyExamples}. */
+export interface StrategyExamples {
+  /** The index lists of each class to train on (label order), resampled where the strategy resamples. */
+  parts: number[][];
+  /** The class weight to train with, for "balanced weights". */
+  classWeight?: ClassWeight;
+}
+
+/**
+ * The training examples of `strategy` for one run: `byClass` holds the index
+ * lists of each class (label order, e.g. `[cats, dogs]`). "nothing" keeps
+ * them as they are; "balanced weights" too, with scikit-learn's "balanced"
+ * class weights (n / (classes × count)); "oversampling" repeats random
+ * minority examples and "undersampling" drops random majority examples until
+ * the classes are even. `seed` fixes the resampling. The same lists serve
+ * images (`trainingForStrategy`) and cached features (`takeExamples`).
+ *
+ * @example
+ * ```ts
+ * import { strategyExamples } from "./imbalance_strategy.ts";
+ * const cats = [0, 1, 2, 3, 4, 5];
+ * const dogs = [6, 7];
+ * const { parts } = strategyExamples([cats, dogs], "oversampling", 1);
+ * if (parts[1].length !== 6) throw new Error(`oversampled to ${parts[1].length} dogs`);
+ * const { classWeight } = strategyExamples([cats, dogs], "balanced weights", 1);
+ * if (classWeight?.[1] !== 2) throw new Error(`dog weight ${classWeight?.[1]}`);
+ * ```
+ */
+export function strategyExamples(
+  byClass: readonly (readonly number[])[],
+  strategy: ImbalanceStrategy,
+  seed: number,
+): StrategyExamples {
+  switch (strategy) {
+    case "nothing":
+      return { parts: byClass.map((indices) => [...indices]) };
+    case "balanced weights": {
+      const labels = byClass.flatMap((indices, label) => indices.map(() => label));
+      const classes = byClass.map((_, label) => label);
+      return {
+        parts: byClass.map((indices) => [...indices]),
+        classWeight: computeClassWeight(labels, "balanced", classes),
+      };
+    }
+    case "oversampling":
+      return { parts: randomOversample(byClass, seed).map((indices) => [...indices]) };
+    case "undersampling":
+      return { parts: randomUndersample(byClass, seed).map((indices) => [...indices]) };
+    default:
+      throw new Error(
+        `strategyExamples: unknown strategy "${strategy}"; use one of ` +
+          `${imbalanceStrategies.map((name) => `"${name}"`).join(", ")}.`,
+      );
+  }
+}
+
 /** The training stream (and class weight) of one strategy, from {@link trainingForStrategy}. */
 export interface StrategyTraining {
   /** The batches to train on. */
@@ -33,13 +89,9 @@ export interface StrategyTraining {
 }
 
 /**
- * The training data of `strategy` for one run: `byClass` holds the index
- * lists of each class (label order, e.g. `[cats, dogs]`). "nothing" trains
- * on them as they are; "balanced weights" too, with scikit-learn's
- * "balanced" class weights (n / (classes × count)); "oversampling" repeats
- * random minority examples and "undersampling" drops random majority
- * examples until the classes are even. `seed` fixes the resampling and the
- * batch order.
+ * The training stream of `strategy` for one run of the series' CNN: the
+ * images of {@link strategyExamples} in a batch order fixed by `seed` (which
+ * also fixes the resampling).
  */
 export function trainingForStrategy(
   source: ImageSet,
@@ -48,27 +100,7 @@ export function trainingForStrategy(
   seed: number,
   options: { batchSize?: number } = {},
 ): StrategyTraining {
-  const stream = (parts: readonly (readonly number[])[]) =>
-    prepareDataset(source, parts, { seed, batchSize: options.batchSize });
-  switch (strategy) {
-    case "nothing":
-      return { train: stream(byClass) };
-    case "balanced weights": {
-      const labels = byClass.flatMap((indices, label) => indices.map(() => label));
-      const classes = byClass.map((_, label) => label);
-      return {
-        train: stream(byClass),
-        classWeight: computeClassWeight(labels, "balanced", classes),
-      };
-    }
-    case "oversampling":
-      return { train: stream(randomOversample(byClass, seed)) };
-    case "undersampling":
-      return { train: stream(randomUndersample(byClass, seed)) };
-    default:
-      throw new Error(
-        `trainingForStrategy: unknown strategy "${strategy}"; use one of ` +
-          `${imbalanceStrategies.map((name) => `"${name}"`).join(", ")}.`,
-      );
-  }
+  const { parts, classWeight } = strategyExamples(byClass, strategy, seed);
+  const train = prepareDataset(source, parts, { seed, batchSize: options.batchSize });
+  return classWeight === undefined ? { train } : { train, classWeight };
 }

@@ -2,7 +2,11 @@ import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
 import { prepareDataset } from "../../lib/data/batches.ts";
 import { randomOversample, randomUndersample } from "../../lib/data/sampling.ts";
-import { imbalanceStrategies, trainingForStrategy } from "../../lib/training/imbalance_strategy.ts";
+import {
+  imbalanceStrategies,
+  strategyExamples,
+  trainingForStrategy,
+} from "../../lib/training/imbalance_strategy.ts";
 
 /** 8x8 noise images, every fourth one a dog. */
 const images = noiseImageSet(24, 7);
@@ -74,4 +78,29 @@ Deno.test("imbalanceStrategies lists the four strategies in the order the notebo
     "oversampling",
     "undersampling",
   ]);
+});
+
+Deno.test("strategyExamples: the index lists and class weight each strategy trains on", () => {
+  const cats = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+  const dogs = [10, 11];
+  const nothing = strategyExamples([cats, dogs], "nothing", 3);
+  assertEquals(nothing, { parts: [cats, dogs] });
+  const weighted = strategyExamples([cats, dogs], "balanced weights", 3);
+  assertEquals(weighted.parts, [cats, dogs]);
+  assertEquals(weighted.classWeight, { 0: 12 / 20, 1: 12 / 4 });
+  const over = strategyExamples([cats, dogs], "oversampling", 3);
+  assertEquals(over.parts[0], cats);
+  assertEquals(over.parts[1].length, 10);
+  assert(over.parts[1].every((index) => dogs.includes(index)), "only dogs are repeated");
+  assertEquals(new Set(over.parts[1]).size, 2, "both dogs are kept");
+  const under = strategyExamples([cats, dogs], "undersampling", 3);
+  assertEquals(under.parts[1], dogs);
+  assertEquals(under.parts[0].length, 2);
+  assert(under.parts[0].every((index) => cats.includes(index)), "only cats are dropped");
+  assertEquals(strategyExamples([cats, dogs], "undersampling", 3), under, "seeded");
+  assert(
+    JSON.stringify(strategyExamples([cats, dogs], "undersampling", 4).parts[0]) !==
+      JSON.stringify(under.parts[0]),
+    "another seed keeps other cats",
+  );
 });
