@@ -115,6 +115,7 @@ export * from "./statistics/bootstrap.ts";
 export * from "./statistics/run_intervals.ts";
 export * from "./statistics/condition_intervals.ts";
 export * from "./statistics/seed_test_interval.ts";
+export * from "./statistics/multi_class_interval.ts";
 
 // Experiments: a condition run over seeds, grids of conditions, stored results, summaries.
 export * from "./experiments/experiment.ts";

@@ -1,0 +1,121 @@
+import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { multiClassInterval, multiClassMetric } from "../../lib/statistics/multi_class_interval.ts";
+import { seedTestSetInterval } from "../../lib/statistics/seed_test_interval.ts";
+import { argmaxRows } from "../../lib/metrics/per_class_metrics.ts";
+import { createRandom } from "../../lib/data/random.ts";
+
+/** Softmax-like outputs that put 0.8 on each predicted class. */
+function outputsOf(predicted: readonly number[], classCount: number): Float32Array {
+  return Float32Array.from(
+    predicted.flatMap((p) =>
+      Array.from({ length: classCount }, (_, c) => (c === p ? 0.8 : 0.2 / (classCount - 1)))
+    ),
+  );
+}
+
+Deno.test("multiClassMetric counts accuracy over all examples and recall over one class", () => {
+  const labels = [0, 0, 1, 1, 2, 2];
+  const predictions = [0, 1, 1, 1, 0, 2];
+  const ones = [1, 1, 1, 1, 1, 1];
+  assertEquals(multiClassMetric("accuracy")(labels, predictions, ones), 4 / 6);
+  assertEquals(multiClassMetric({ recallOf: 0 })(labels, predictions, ones), 1 / 2);
+  assertEquals(multiClassMetric({ recallOf: 1 })(labels, predictions, ones), 1);
+  // Weights count examples several times or leave them out.
+  assertEquals(multiClassMetric("accuracy")(labels, predictions, [3, 0, 1, 1, 0, 1]), 1);
+  assertEquals(multiClassMetric({ recallOf: 2 })(labels, predictions, [1, 1, 1, 1, 2, 0]), 0);
+  assert(Number.isNaN(multiClassMetric({ recallOf: 3 })(labels, predictions, ones)));
+});
+
+Deno.test("one run: the estimate is the run's metric and the interval counts the test set only", () => {
+  const labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2];
+  const predicted = [0, 1, 2, 0, 1, 2, 0, 2, 2, 1, 1, 2];
+  const outputs = outputsOf(predicted, 3);
+  const accuracy = multiClassInterval(labels, [outputs], 3, "accuracy", { seed: 1 });
+  assertEquals(accuracy.estimate, 10 / 12);
+  assertEquals(accuracy.seeds, 1);
+  assert(Number.isNaN(accuracy.seedVariance), "one run cannot measure seed variance");
+  assert(accuracy.testSetVariance > 0);
+  assert(accuracy.low < accuracy.estimate && accuracy.estimate < accuracy.high);
+  assertEquals(accuracy.degreesOfFreedom, 3);
+  const recall2 = multiClassInterval(labels, [outputs], 3, { recallOf: 2 }, { seed: 1 });
+  assertEquals(recall2.estimate, 1);
+  // Every resample of the 2s is all right: nothing is left to vary.
+  assertEquals([recall2.low, recall2.high], [1, 1]);
+});
+
+Deno.test("one run: nominal 95 % intervals cover the true accuracy and recall 93–97 % of the time", () => {
+  // A classifier that gets class c right with probability hit[c]; test sets of 300 per class.
+  const hit = [0.97, 0.9, 0.75];
+  const perClass = 300;
+  const labels = Array.from({ length: 3 * perClass }, (_, i) => Math.floor(i / perClass));
+  const trueAccuracy = (hit[0] + hit[1] + hit[2]) / 3;
+  const random = createRandom(7);
+  const simulations = 600;
+  let coveredAccuracy = 0;
+  let coveredRecall = 0;
+  for (let s = 0; s < simulations; s++) {
+    const predicted = labels.map((label) =>
+      random.next() < hit[label] ? label : (label + 1 + random.int(2)) % 3
+    );
+    const outputs = outputsOf(predicted, 3);
+    const options = { seed: s + 1, resamples: 200 };
+    const accuracy = multiClassInterval(labels, [outputs], 3, "accuracy", options);
+    if (accuracy.low <= trueAccuracy && trueAccuracy <= accuracy.high) coveredAccuracy++;
+    const recall = multiClassInterval(labels, [outputs], 3, { recallOf: 2 }, options);
+    if (recall.low <= hit[2] && hit[2] <= recall.high) coveredRecall++;
+  }
+  for (const [name, covered] of [["accuracy", coveredAccuracy], ["recall", coveredRecall]]) {
+    const share = Number(covered) / simulations;
+    assert(share >= 0.93 && share <= 0.97, `${name} coverage ${share}`);
+  }
+});
+
+Deno.test("two or more runs: the interval is seedTestSetInterval over the predicted classes", () => {
+  const labels = [0, 1, 2, 0, 1, 2, 0, 1, 2, 0, 1, 2];
+  const runs = [
+    [0, 1, 2, 0, 1, 2, 0, 2, 2, 1, 1, 2],
+    [0, 1, 1, 0, 1, 2, 0, 1, 2, 0, 1, 0],
+    [2, 1, 2, 0, 1, 2, 0, 1, 2, 0, 0, 2],
+  ];
+  const options = { seed: 3, resamples: 300 };
+  const interval = multiClassInterval(
+    labels,
+    runs.map((run) => outputsOf(run, 3)),
+    3,
+    "accuracy",
+    options,
+  );
+  const expected = seedTestSetInterval(
+    labels,
+    runs.map((run) => argmaxRows(outputsOf(run, 3), 3)),
+    multiClassMetric("accuracy"),
+    options,
+  );
+  assertEquals(interval, expected);
+  assertAlmostEquals(interval.estimate, (10 + 10 + 10) / 36, 1e-12);
+  assertEquals(interval.seeds, 3);
+});
+
+Deno.test("multiClassInterval names what is wrong with its input", () => {
+  const labels = [0, 1, 2];
+  const error = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (caught) {
+      return (caught as Error).message;
+    }
+    return "no error";
+  };
+  assert(
+    error(() => multiClassInterval(labels, [], 3, "accuracy", { seed: 1 })).includes("no runs"),
+  );
+  assert(
+    error(() => multiClassInterval(labels, [new Float32Array(8)], 3, "accuracy", { seed: 1 }))
+      .includes("8 outputs for 3 labels"),
+  );
+  assert(
+    error(() =>
+      multiClassInterval(labels, [outputsOf([0, 1, 2], 4)], 4, { recallOf: 3 }, { seed: 1 })
+    ).includes("undefined"),
+  );
+});
