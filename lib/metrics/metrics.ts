@@ -125,7 +125,8 @@ function ratio(numerator: number, denominator: number): number {
 
 /**
  * Accuracy, precision, recall, F1, specificity and balanced accuracy from
- * confusion counts. A ratio whose denominator is 0 (no predicted positives for
+ * confusion counts, whole or weighted (e.g. bootstrap counts times class
+ * weights for a deployment share of positives). A ratio whose denominator is 0 (no predicted positives for
  * precision, no positives for recall, …) is 0, as in Keras and in
  * scikit-learn's default `zero_division`.
  *
@@ -141,10 +142,10 @@ function ratio(numerator: number, denominator: number): number {
 export function metricsFromCounts(counts: ConfusionCounts): ClassificationMetrics {
   for (const cell of ["tp", "fp", "tn", "fn"] as const) {
     const value = counts[cell];
-    if (!Number.isInteger(value) || value < 0) {
+    if (!Number.isFinite(value) || value < 0) {
       throw new Error(
-        `metricsFromCounts: ${cell} is ${value}, not a whole number ≥ 0: ` +
-          `pass the counts returned by confusionCounts.`,
+        `metricsFromCounts: ${cell} is ${value}, not a count ≥ 0: ` +
+          `pass the counts returned by confusionCounts (or weighted counts).`,
       );
     }
   }

@@ -33,6 +33,8 @@ export interface TrivialBaseline {
   text: string;
   /** The best score a trivial rule gets on this metric: the bar a model has to clear. */
   bar: number;
+  /** True for metrics where lower is better (the Brier score): clearing means staying below. */
+  lowerIsBetter?: boolean;
 }
 
 /**
@@ -261,10 +263,10 @@ export function intervalOf(
 }
 
 /** A paired comparison of two conditions on one metric, and what it settles. */
-export interface PairedComparison {
+export interface PairedComparison<M extends string = StudyMetric> {
   a: string;
   b: string;
-  metric: StudyMetric;
+  metric: M;
   /** Mean over seeds of a − b, with its interval. */
   difference: SeedTestSetInterval;
   /** 1 when the interval lies above 0 (a higher), −1 below 0 (a lower), 0 when it holds 0. */
@@ -300,7 +302,7 @@ export function pairedComparisons(
 
 /** Table rows of paired comparisons: the difference with its interval and what it settles. */
 export function comparisonTableRows(
-  comparisons: readonly PairedComparison[],
+  comparisons: readonly PairedComparison<string>[],
 ): Record<string, string>[] {
   return comparisons.map(({ a, b, metric, difference, sign }) => ({
     comparison: `${a} − ${b}`,
@@ -338,7 +340,7 @@ export function seedMeanInterval(
   };
 }
 
-/** How a study metric is named in prose. */
+/** How a study metric is named in prose (other metric names are used as they are). */
 export const studyMetricNames: Record<StudyMetric, string> = {
   accuracy: "accuracy",
   precision: "precision",
@@ -349,14 +351,19 @@ export const studyMetricNames: Record<StudyMetric, string> = {
 };
 
 /** One sentence for a paired comparison: the difference, its interval, and what it settles. */
-export function comparisonSentence(comparison: PairedComparison): string {
+export function comparisonSentence(
+  comparison: PairedComparison<string>,
+  metricNames: Readonly<Record<string, string>> = studyMetricNames,
+): string {
   const { a, b, metric, difference, sign } = comparison;
   const settles = sign === 1
     ? `${a} is higher`
     : sign === -1
     ? `${a} is lower`
     : "the interval holds 0, so the sign is not resolved";
-  return `${studyMetricNames[metric]}, ${a} − ${b}: ${formatEstimate(difference)}; ${settles}.`;
+  return `${metricNames[metric] ?? metric}, ${a} − ${b}: ${
+    formatEstimate(difference)
+  }; ${settles}.`;
 }
 
 /**
@@ -364,13 +371,13 @@ export function comparisonSentence(comparison: PairedComparison): string {
  * is `expected`: the check behind a conclusion stated in prose, so that a
  * re-run which reverses it fails instead of leaving a false sentence.
  */
-export function expectSign(
-  comparisons: readonly PairedComparison[],
+export function expectSign<M extends string>(
+  comparisons: readonly PairedComparison<M>[],
   a: string,
   b: string,
-  metric: StudyMetric,
+  metric: M,
   expected: 1 | -1 | 0,
-): PairedComparison {
+): PairedComparison<M> {
   const found = comparisons.find((comparison) =>
     comparison.a === a && comparison.b === b && comparison.metric === metric
   );

@@ -50,7 +50,7 @@ Deno.test("metricsFromCounts gives 0 for a ratio with a zero denominator", () =>
   assert.equal(metrics.balancedAccuracy, 0.5); // (0 + 1) / 2
   assert.equal(metricsFromCounts({ tp: 0, fp: 0, tn: 0, fn: 0 }).accuracy, 0);
   assert.throws(() => metricsFromCounts({ tp: -1, fp: 0, tn: 0, fn: 0 }), /tp is -1/);
-  assert.throws(() => metricsFromCounts({ tp: 0.5, fp: 0, tn: 0, fn: 0 }), /tp is 0.5/);
+  assert.throws(() => metricsFromCounts({ tp: NaN, fp: 0, tn: 0, fn: 0 }), /tp is NaN/);
 });
 
 Deno.test("binaryCrossEntropy is the mean negative log-likelihood, clipped like Keras", () => {
@@ -98,8 +98,8 @@ Deno.test("the input checks refuse negative probabilities and thresholds, naming
   );
   refuses(
     () => metricsFromCounts({ tp: 0, fp: 0, tn: 0, fn: -2 }),
-    "metricsFromCounts: fn is -2, not a whole number ≥ 0: pass the counts returned by " +
-      "confusionCounts.",
+    "metricsFromCounts: fn is -2, not a count ≥ 0: pass the counts returned by " +
+      "confusionCounts (or weighted counts).",
   );
   // Scores (not probabilities) may be any finite number, but not infinity.
   refuses(
@@ -107,4 +107,13 @@ Deno.test("the input checks refuse negative probabilities and thresholds, naming
     "rocAuc: score Infinity at position 1 is not a finite number: check the model's outputs " +
       "for NaN or infinity.",
   );
+});
+
+Deno.test("metricsFromCounts takes weighted counts: dogs weighted to a tenth of the set", () => {
+  // 10 dogs (8 found) and 10 cats (1 flagged), the dogs weighted so they are 1/10 of the weight.
+  const dogWeight = 1 / 9;
+  const metrics = metricsFromCounts({ tp: 8 * dogWeight, fn: 2 * dogWeight, fp: 1, tn: 9 });
+  assertAlmostEquals(metrics.recall, 0.8, 1e-12);
+  assertAlmostEquals(metrics.precision, (8 / 9) / (8 / 9 + 1), 1e-12);
+  assertAlmostEquals(metrics.accuracy, (8 / 9 + 9) / (10 / 9 + 10), 1e-12);
 });

@@ -1,0 +1,400 @@
+/**
+ * Intervals for the conditions of an experiment grid, from its stored
+ * predictions: each metric's mean over seeds at the condition's deployment
+ * share of positives, with a 95 % interval that counts seed-to-seed variation
+ * and the finite test set (`seedTestSetInterval`), beside what trivial rules
+ * score at that share; and paired differences between conditions (or between
+ * two thresholds of one condition) run on the same seeds and test set.
+ *
+ * The grid's held-out sets may be balanced: every metric is computed with
+ * class weights that give the positives their deployment share
+ * (`prevalenceWeights`), which has the expected value of a test set drawn at
+ * that share and the noise of the positives the set really has.
+ */
+import type { GridFrames } from "./experiment_grid.ts";
+import { type ConditionRow, runPredictions } from "./grid_scores.ts";
+import { bestThresholdAtPrevalence, prevalenceWeights } from "../metrics/deployment_metrics.ts";
+import { brierScore, expectedCalibrationError } from "../metrics/calibration.ts";
+import { weightedAveragePrecision, weightedRocAuc } from "../metrics/weighted_rank_metrics.ts";
+import {
+  pairedSeedTestSetInterval,
+  type SeedTestSetInterval,
+  seedTestSetInterval,
+  thresholdMetric,
+  type ThresholdMetricName,
+  type WeightedMetric,
+} from "../statistics/seed_test_interval.ts";
+import {
+  type PairedComparison,
+  type TrivialBaseline,
+  trivialBaseline,
+} from "../statistics/condition_intervals.ts";
+
+/**
+ * The metrics of {@link gridIntervals}: at threshold 0.5 (`accuracy`,
+ * `precision`, `recall`, `f1`), at the threshold that maximises F1 on the
+ * run's own validation set (`tunedF1`, `tunedPrecision`, `tunedRecall`),
+ * the ranking (`rocAuc`, `prAuc`) and calibration (`brier`, `ece`, 10 bins).
+ */
+export type GridMetric =
+  | "accuracy"
+  | "precision"
+  | "recall"
+  | "f1"
+  | "tunedF1"
+  | "tunedPrecision"
+  | "tunedRecall"
+  | "rocAuc"
+  | "prAuc"
+  | "brier"
+  | "ece";
+
+/** How each grid metric is named in tables and prose. */
+export const gridMetricNames: Record<GridMetric, string> = {
+  accuracy: "accuracy",
+  precision: "precision",
+  recall: "recall",
+  f1: "F1",
+  tunedF1: "F1 at the tuned threshold",
+  tunedPrecision: "precision at the tuned threshold",
+  tunedRecall: "recall at the tuned threshold",
+  rocAuc: "ROC AUC",
+  prAuc: "PR AUC",
+  brier: "Brier score",
+  ece: "expected calibration error",
+};
+
+/** Options of {@link gridIntervals} and {@link gridComparisons}. */
+export interface GridIntervalOptions {
+  /** The deployment share of positives of a condition, e.g. 1 / (1 + catsPerDog). */
+  prevalence: (condition: ConditionRow) => number;
+  /** Changes a run's probabilities before scoring, e.g. a prior-shift correction. */
+  transform?: (probabilities: Float64Array, condition: ConditionRow) => ArrayLike<number>;
+  /** Seed of the bootstrap over test examples. */
+  seed: number;
+  /** Bootstrap resamples of the test set (default 400; the test-set term is a variance). */
+  resamples?: number;
+}
+
+/** A metric's mean over a condition's seeds, its interval and the trivial rules beside it. */
+export interface GridInterval extends SeedTestSetInterval {
+  /** The grid point's name. */
+  condition: string;
+  /** The grid point's settings (its row of the conditions frame). */
+  settings: ConditionRow;
+  metric: GridMetric;
+  /** The share of positives the metric is computed at. */
+  prevalence: number;
+  /**
+   * Seeds on which the metric is undefined on the whole test set (precision
+   * when a model flags nothing); when any is, `estimate`, `low` and `high`
+   * are NaN, and tables say so instead of averaging the rest.
+   */
+  undefinedSeeds: number;
+  /** What rules that look at no example score (absent for the calibration error). */
+  trivial?: TrivialBaseline;
+  /** True when the whole interval is on the better side of the trivial bar. */
+  clearsTrivial?: boolean;
+}
+
+/**
+ * The interval of every metric in `metrics` for every condition in
+ * `conditions` (names of grid points), in that order.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { gridIntervals } from "./grid_intervals.ts";
+ * const predictions = (set: string) =>
+ *   pl.readRecords([1, 2].flatMap((seed) =>
+ *     Array.from({ length: 40 }, (_, example) => ({
+ *       condition: "a", seed, example, label: example % 2,
+ *       probability: (example % 2 ? 0.6 : 0.4) + 0.01 * ((example * seed) % 7),
+ *     }))
+ *   ));
+ * const frames = {
+ *   conditions: pl.readRecords([{ condition: "a", catsPerDog: 1 }]),
+ *   runs: pl.readRecords([{ condition: "a", seed: 1 }, { condition: "a", seed: 2 }]),
+ *   histories: pl.DataFrame({}),
+ *   testPredictions: predictions("test"),
+ *   validationPredictions: predictions("validation"),
+ * };
+ * const [auc] = gridIntervals(frames, ["a"], ["rocAuc"], { prevalence: () => 0.5, seed: 1 });
+ * if (!(auc.estimate > 0.9 && auc.clearsTrivial)) throw new Error(JSON.stringify(auc));
+ * ```
+ */
+export function gridIntervals(
+  frames: GridFrames,
+  conditions: readonly string[],
+  metrics: readonly GridMetric[],
+  options: GridIntervalOptions,
+): GridInterval[] {
+  const reader = gridReader(frames, options);
+  return conditions.flatMap((name) => {
+    const condition = reader(name);
+    return metrics.map((metric) => {
+      const { scores, score } = condition.scored(metric);
+      const trivial = trivialFor(metric, condition.prevalence);
+      const base = {
+        condition: name,
+        settings: condition.settings,
+        metric,
+        prevalence: condition.prevalence,
+        trivial,
+      };
+      const undefinedSeeds = scores.filter((seedScores) =>
+        !Number.isFinite(score(condition.labels, seedScores, condition.ones)) ||
+        (isPrecision(metric) && !Array.prototype.some.call(seedScores, (s) =>
+          s > 0.5))
+      ).length;
+      if (undefinedSeeds > 0) {
+        return {
+          ...base,
+          estimate: NaN,
+          low: NaN,
+          high: NaN,
+          seeds: scores.length,
+          seedVariance: NaN,
+          testSetVariance: NaN,
+          degreesOfFreedom: NaN,
+          undefinedSeeds,
+          clearsTrivial: trivial === undefined ? undefined : false,
+        };
+      }
+      const interval = seedTestSetInterval(condition.labels, scores, score, {
+        seed: options.seed,
+        resamples: options.resamples ?? 400,
+      });
+      return {
+        ...base,
+        ...interval,
+        undefinedSeeds: 0,
+        clearsTrivial: trivial === undefined ? undefined : clears(interval, trivial),
+      };
+    });
+  });
+}
+
+/** One paired comparison of {@link gridComparisons}: a − b on `metric`. */
+export interface GridPair {
+  /** Condition a (a grid point's name). */
+  a: string;
+  /** Condition b, run on the same seeds and scored on the same test set. */
+  b: string;
+  metric: GridMetric;
+  /**
+   * Compare b's metric at threshold 0.5 instead (for a = b and a tuned metric: what choosing
+   * the threshold on validation gains over 0.5).
+   */
+  bAtHalf?: boolean;
+}
+
+/**
+ * Paired differences a − b, seed by seed, each with the sign its interval
+ * settles; the interval counts seed and test-set noise (the same resample of
+ * the test set scores both conditions). Throws when the two conditions ran
+ * other seeds or were scored on other test sets or shares.
+ */
+export function gridComparisons(
+  frames: GridFrames,
+  pairs: readonly GridPair[],
+  options: GridIntervalOptions,
+): PairedComparison<GridMetric>[] {
+  const reader = gridReader(frames, options);
+  return pairs.map(({ a, b, metric, bAtHalf }) => {
+    const first = reader(a);
+    const second = reader(b);
+    if (first.seeds.join(",") !== second.seeds.join(",")) {
+      throw new Error(
+        `"${a}" ran seeds ${first.seeds.join(",")} and "${b}" seeds ${second.seeds.join(",")}: ` +
+          "a paired comparison needs the same seeds.",
+      );
+    }
+    if (
+      first.prevalence !== second.prevalence ||
+      first.labels.join("") !== second.labels.join("")
+    ) {
+      throw new Error(
+        `"${a}" and "${b}" were scored on other test sets or shares of positives; ` +
+          "compare conditions of the same ratio.",
+      );
+    }
+    const scoredA = first.scored(metric);
+    const scoredB = second.scored(bAtHalf ? untuned(metric) : metric);
+    const difference = pairedSeedTestSetInterval(
+      first.labels,
+      scoredA.scores,
+      scoredB.scores,
+      scoredA.score,
+      { seed: options.seed, resamples: options.resamples ?? 400 },
+    );
+    const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
+    return { a, b: bAtHalf ? `${b} at 0.5` : b, metric, difference, sign };
+  });
+}
+
+/** "0.812 [0.790, 0.834]", or where undefined on some seeds, says so. */
+export function formatGridInterval(interval: GridInterval, digits = 3): string {
+  if (interval.undefinedSeeds > 0) {
+    return `undefined on ${interval.undefinedSeeds} of ${interval.seeds} seeds`;
+  }
+  const f = (value: number) => value.toFixed(digits);
+  const mark = interval.clearsTrivial === false && interval.metric !== "recall" &&
+      interval.metric !== "tunedRecall"
+    ? " *"
+    : "";
+  return `${f(interval.estimate)} [${f(interval.low)}, ${f(interval.high)}]${mark}`;
+}
+
+/** Precision is undefined (not 0) for a model that flags nothing. */
+function isPrecision(metric: GridMetric): boolean {
+  return metric === "precision" || metric === "tunedPrecision";
+}
+
+/** The metric at threshold 0.5 that a tuned metric is compared with. */
+function untuned(metric: GridMetric): GridMetric {
+  const fixed: Partial<Record<GridMetric, GridMetric>> = {
+    tunedF1: "f1",
+    tunedPrecision: "precision",
+    tunedRecall: "recall",
+  };
+  const found = fixed[metric];
+  if (found === undefined) {
+    throw new Error(`bAtHalf compares a tuned metric with 0.5; ${metric} is not tuned.`);
+  }
+  return found;
+}
+
+function clears(interval: SeedTestSetInterval, trivial: TrivialBaseline): boolean {
+  return trivial.lowerIsBetter ? interval.high < trivial.bar : interval.low > trivial.bar;
+}
+
+/** The trivial rules of a grid metric at a share `prevalence` of positives. */
+function trivialFor(metric: GridMetric, prevalence: number): TrivialBaseline | undefined {
+  switch (metric) {
+    case "tunedF1":
+      return trivialBaseline("f1", prevalence);
+    case "tunedPrecision":
+      return trivialBaseline("precision", prevalence);
+    case "tunedRecall":
+      return trivialBaseline("recall", prevalence);
+    case "rocAuc":
+      return trivialBaseline("auc", prevalence);
+    case "brier": {
+      const bar = prevalence * (1 - prevalence);
+      return {
+        text: `base-rate forecast ${bar.toFixed(3)}`,
+        bar,
+        lowerIsBetter: true,
+      };
+    }
+    case "ece":
+      return undefined;
+    default:
+      return trivialBaseline(metric, prevalence);
+  }
+}
+
+/** One condition's test labels, per-seed scores and the weighted metric of each grid metric. */
+interface ConditionData {
+  settings: ConditionRow;
+  prevalence: number;
+  labels: Float64Array;
+  ones: Float64Array;
+  seeds: number[];
+  scored: (metric: GridMetric) => { scores: ArrayLike<number>[]; score: WeightedMetric };
+}
+
+/** Reads conditions from the frames once each, with their runs in seed order. */
+function gridReader(
+  frames: GridFrames,
+  options: GridIntervalOptions,
+): (name: string) => ConditionData {
+  const settingsByName = new Map(
+    (frames.conditions.toRecords() as ConditionRow[]).map((row) => [String(row.condition), row]),
+  );
+  const runs = frames.runs.select("condition", "seed").toRecords() as {
+    condition: string;
+    seed: number;
+  }[];
+  const cache = new Map<string, ConditionData>();
+  return (name) => {
+    const cached = cache.get(name);
+    if (cached) return cached;
+    const settings = settingsByName.get(name);
+    if (settings === undefined) {
+      throw new Error(
+        `No grid point named "${name}"; the grid has: ${[...settingsByName.keys()].join(", ")}.`,
+      );
+    }
+    const seeds = runs.filter((run) => run.condition === name).map((run) => run.seed)
+      .sort((x, y) => x - y);
+    const prevalence = options.prevalence(settings);
+    const read = (set: "testPredictions" | "validationPredictions") =>
+      seeds.map((seed) => {
+        const run = runPredictions(frames[set], name, seed);
+        return {
+          labels: run.labels,
+          probabilities: Float64Array.from(
+            options.transform ? options.transform(run.probabilities, settings) : run.probabilities,
+          ),
+        };
+      });
+    const test = read("testPredictions");
+    const labels = test[0].labels;
+    const classWeights = prevalenceWeights(labels, prevalence);
+    const atShare = (metric: WeightedMetric): WeightedMetric => {
+      const weighted = new Float64Array(labels.length);
+      return (runLabels, scores, weights) => {
+        for (let i = 0; i < weighted.length; i++) weighted[i] = weights[i] * classWeights[i];
+        return metric(runLabels, scores, weighted);
+      };
+    };
+    let decisions: Float64Array[] | undefined;
+    const tunedDecisions = () => {
+      decisions ??= read("validationPredictions").map((validation, j) => {
+        const { threshold } = bestThresholdAtPrevalence(
+          validation.labels,
+          validation.probabilities,
+          prevalence,
+        );
+        return test[j].probabilities.map((probability) => (probability > threshold ? 1 : 0));
+      });
+      return decisions;
+    };
+    const probabilities = test.map((run) => run.probabilities);
+    const data: ConditionData = {
+      settings,
+      prevalence,
+      labels,
+      ones: new Float64Array(labels.length).fill(1),
+      seeds,
+      scored: (metric) => {
+        switch (metric) {
+          case "tunedF1":
+          case "tunedPrecision":
+          case "tunedRecall":
+            return {
+              scores: tunedDecisions(),
+              score: atShare(thresholdMetric(untuned(metric) as ThresholdMetricName)),
+            };
+          case "rocAuc":
+            return { scores: probabilities, score: atShare(weightedRocAuc) };
+          case "prAuc":
+            return { scores: probabilities, score: atShare(weightedAveragePrecision) };
+          case "brier":
+            return { scores: probabilities, score: atShare(brierScore) };
+          case "ece":
+            return {
+              scores: probabilities,
+              score: atShare((l, s, w) => expectedCalibrationError(l, s, 10, w)),
+            };
+          default:
+            return { scores: probabilities, score: atShare(thresholdMetric(metric)) };
+        }
+      },
+    };
+    cache.set(name, data);
+    return data;
+  };
+}

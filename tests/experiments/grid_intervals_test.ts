@@ -1,0 +1,146 @@
+import pl from "nodejs-polars";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import type { GridFrames } from "../../lib/experiments/experiment_grid.ts";
+import { scoreGridRuns } from "../../lib/experiments/grid_scores.ts";
+import {
+  formatGridInterval,
+  gridComparisons,
+  gridIntervals,
+  type GridMetric,
+} from "../../lib/experiments/grid_intervals.ts";
+import { createRandom } from "../../lib/data/random.ts";
+import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
+
+/**
+ * A grid of three conditions on one balanced test set (60 dogs, 60 cats) and
+ * validation set (20 + 20), 4 seeds each: "good" separates the classes,
+ * "noise" scores at random, "shy" separates them but never scores above 0.5.
+ */
+function makeFrames(): GridFrames {
+  const random = createRandom(5);
+  const test = Array.from({ length: 120 }, (_, i) => i % 2);
+  const validation = Array.from({ length: 40 }, (_, i) => i % 2);
+  const score = (condition: string, label: number) =>
+    condition === "good"
+      ? Math.min(0.99, Math.max(0.01, 0.3 + 0.35 * label + 0.6 * (random.next() - 0.5)))
+      : condition === "noise"
+      ? random.next()
+      : 0.1 + 0.3 * label * random.next();
+  const conditions = ["good", "noise", "shy"];
+  const seeds = [1, 2, 3, 4];
+  const rows = (set: number[]) =>
+    conditions.flatMap((condition) =>
+      seeds.flatMap((seed) =>
+        set.map((label, example) => ({
+          condition,
+          seed,
+          example,
+          label,
+          probability: score(condition, label),
+        }))
+      )
+    );
+  return {
+    conditions: pl.readRecords(conditions.map((condition) => ({ condition, catsPerDog: 9 }))),
+    runs: pl.readRecords(
+      conditions.flatMap((condition) => seeds.map((seed) => ({ condition, seed }))),
+    ),
+    histories: pl.DataFrame({}),
+    testPredictions: pl.readRecords(rows(test)),
+    validationPredictions: pl.readRecords(rows(validation)),
+  };
+}
+const frames = makeFrames();
+const prevalence = () => 0.1;
+const options = { prevalence, seed: 1, resamples: 200 };
+const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+
+Deno.test("gridIntervals' estimates are the seeds' means of scoreGridRuns at the share", () => {
+  const scores = scoreGridRuns(frames, { prevalence }).filter(
+    pl.col("condition").eq(pl.lit("good")),
+  );
+  const metrics: GridMetric[] = ["f1", "precision", "recall", "accuracy", "rocAuc", "prAuc"];
+  const tuned: GridMetric[] = ["tunedF1", "tunedPrecision", "tunedRecall", "brier", "ece"];
+  for (const interval of gridIntervals(frames, ["good"], [...metrics, ...tuned], options)) {
+    const values = scores.getColumn(interval.metric).toArray() as number[];
+    assertAlmostEquals(interval.estimate, mean(values), 1e-9, `${interval.metric}: ${interval.estimate} vs ${values}`);
+    assert(interval.low < interval.estimate && interval.estimate < interval.high, interval.metric);
+    assertEquals(interval.seeds, 4);
+    assertEquals(interval.prevalence, 0.1);
+  }
+});
+
+Deno.test("the trivial bar at the share: noise does not clear it, a good model does", () => {
+  const [goodF1, noiseF1, goodBrier, goodEce] = [
+    ...gridIntervals(frames, ["good", "noise"], ["f1"], options),
+    ...gridIntervals(frames, ["good"], ["brier", "ece"], options),
+  ];
+  assertAlmostEquals(noiseF1.trivial!.bar, 0.2 / 1.1, 1e-12);
+  assertEquals(noiseF1.clearsTrivial, false);
+  assert(formatGridInterval(noiseF1).endsWith(" *"), formatGridInterval(noiseF1));
+  assertEquals(goodF1.clearsTrivial, true, formatGridInterval(goodF1));
+  // The Brier score's bar is a constant forecast of the share; lower is better.
+  assertAlmostEquals(goodBrier.trivial!.bar, 0.09, 1e-12);
+  assertEquals(goodBrier.trivial!.lowerIsBetter, true);
+  assertEquals(goodEce.trivial, undefined);
+});
+
+Deno.test("precision of a model that flags nothing is undefined, not 0", () => {
+  const [precision, f1] = gridIntervals(frames, ["shy"], ["precision", "f1"], options);
+  assertEquals(precision.undefinedSeeds, 4);
+  assert(Number.isNaN(precision.estimate));
+  assertEquals(formatGridInterval(precision), "undefined on 4 of 4 seeds");
+  assertEquals(f1.estimate, 0);
+});
+
+Deno.test("gridComparisons: paired differences, tuned against 0.5, and what they settle", () => {
+  const scores = scoreGridRuns(frames, { prevalence });
+  const column = (condition: string, metric: string) =>
+    scores.filter(pl.col("condition").eq(pl.lit(condition))).sort("seed")
+      .getColumn(metric).toArray() as number[];
+  const [better, tuning] = gridComparisons(frames, [
+    { a: "good", b: "noise", metric: "rocAuc" },
+    { a: "shy", b: "shy", metric: "tunedF1", bAtHalf: true },
+  ], options);
+  assertAlmostEquals(
+    better.difference.estimate,
+    mean(column("good", "rocAuc")) - mean(column("noise", "rocAuc")),
+    1e-9,
+  );
+  assertEquals(better.sign, 1);
+  assertEquals(tuning.b, "shy at 0.5");
+  assertAlmostEquals(
+    tuning.difference.estimate,
+    mean(column("shy", "tunedF1")) - mean(column("shy", "f1")),
+    1e-9,
+  );
+  assertEquals(tuning.sign, 1, "a threshold below 0.5 finds the shy model's dogs");
+});
+
+Deno.test("a transform (the prior-shift correction) is applied before scoring", () => {
+  const transform = (p: Float64Array) =>
+    correctForPrior(p, { trainPrevalence: 0.5, targetPrevalence: 0.1 });
+  const [corrected] = gridIntervals(frames, ["good"], ["brier"], { ...options, transform });
+  const expected = scoreGridRuns(frames, { prevalence, transform })
+    .filter(pl.col("condition").eq(pl.lit("good"))).getColumn("brier").toArray() as number[];
+  assertAlmostEquals(corrected.estimate, mean(expected), 1e-9);
+});
+
+Deno.test("gridComparisons refuses unpaired runs and unknown names, naming the fix", async () => {
+  const fewer: GridFrames = {
+    ...frames,
+    runs: frames.runs.filter(pl.col("condition").neq(pl.lit("noise")).or(pl.col("seed").lt(4))),
+  };
+  await assertRejectsWith(
+    () => gridComparisons(fewer, [{ a: "good", b: "noise", metric: "f1" }], options),
+    "a paired comparison needs the same seeds",
+  );
+  await assertRejectsWith(
+    () => gridIntervals(frames, ["bad"], ["f1"], options),
+    'No grid point named "bad"; the grid has: good, noise, shy.',
+  );
+  await assertRejectsWith(
+    () => gridComparisons(frames, [{ a: "good", b: "good", metric: "f1", bAtHalf: true }], options),
+    "f1 is not tuned",
+  );
+});
