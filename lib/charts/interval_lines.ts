@@ -41,6 +41,18 @@ export interface IntervalLinesOptions extends CommonChartOptions {
   referenceY?: number;
   /** Dots at the measured settings (default true; turn off for dense sweeps such as thresholds). */
   dots?: boolean;
+  /**
+   * What a trivial rule scores at each x (and panel), drawn as a grey dashed line with its own
+   * legend entry, e.g. `trivialPointsFrom(intervals, ...)`: a mean below it is no skill.
+   */
+  baseline?: { label: string; points: readonly BaselinePoint[] };
+}
+
+/** One point of a baseline of {@link intervalLines}. */
+export interface BaselinePoint {
+  x: number;
+  y: number;
+  panel?: string;
 }
 
 /**
@@ -65,6 +77,8 @@ export function intervalLines(
   });
   const series = [...new Set(points.map((point) => point.series))];
   const colors = series.map((_, index) => seriesColor(index));
+  const baseline = options.baseline;
+  const baselineColor = "#777";
   const panels = [...new Set(points.map((point) => point.panel ?? ""))];
   const faceted = panels.length > 1;
   const channels = { x: "x", fx: faceted ? "panel" : undefined };
@@ -73,7 +87,10 @@ export function intervalLines(
     title: options.title,
     subtitle: options.subtitle,
     caption: options.caption,
-    legend: series.map((label, index) => ({ label, color: colors[index] })),
+    legend: [
+      ...series.map((label, index) => ({ label, color: colors[index] })),
+      ...(baseline ? [{ label: `${baseline.label} (dashed)`, color: baselineColor }] : []),
+    ],
     plot: {
       width: options.width,
       height: options.height ?? 360,
@@ -90,7 +107,17 @@ export function intervalLines(
       color: { domain: series, range: colors },
       marks: [
         ...(options.referenceY === undefined ? [] : [
-          Plot.ruleY([options.referenceY], { stroke: "#777", strokeDasharray: "4,3" }),
+          Plot.ruleY([options.referenceY], { stroke: baselineColor, strokeDasharray: "4,3" }),
+        ]),
+        ...(baseline === undefined ? [] : [
+          Plot.line(baseline.points, {
+            ...channels,
+            y: "y",
+            z: "panel",
+            stroke: baselineColor,
+            strokeDasharray: "5,4",
+            strokeWidth: 1.5,
+          }),
         ]),
         Plot.areaY(points, {
           ...channels,
@@ -109,42 +136,90 @@ export function intervalLines(
   });
 }
 
-/** Options of {@link intervalPointsFrom}. */
+/** Options of {@link intervalPointsFrom} and {@link trivialPointsFrom}. */
 export interface IntervalPointsFromOptions {
-  /** The column on the x axis. */
+  /** The setting on the x axis (a key of each interval's `settings`). */
   x: string;
-  /** The column whose values name the lines. */
+  /** The setting whose values name the lines. */
   series: string;
-  /** The column whose values name the panels (default "metric"; null for one panel). */
-  panel?: string | null;
-  /** Keep only these metrics (rows of the `metric` column), in this panel order. */
+  /** Keep only these metrics, one panel each in this order (default all, in order of appearance). */
   metrics?: readonly string[];
   /** Panel titles by metric name, e.g. `{ f1: "F1" }`. */
   panelLabels?: Readonly<Record<string, string>>;
 }
 
+/** An interval as `gridIntervals` gives it: its settings, metric, estimate and ends. */
+export interface SettingInterval {
+  settings: Readonly<Record<string, string | number>>;
+  metric: string;
+  estimate: number;
+  low: number;
+  high: number;
+  trivial?: { bar: number };
+}
+
+function keptIntervals<T extends SettingInterval>(
+  intervals: readonly T[],
+  options: IntervalPointsFromOptions,
+): T[] {
+  return options.metrics
+    ? options.metrics.flatMap((metric) => intervals.filter((row) => row.metric === metric))
+    : [...intervals];
+}
+
+function panelOf(metric: string, options: IntervalPointsFromOptions): string {
+  return options.panelLabels?.[metric] ?? metric;
+}
+
 /**
- * The points of {@link intervalLines} from the rows of `summarizeRuns`
- * (records with `mean`, `low`, `high`, `metric` and the grouping columns),
- * passed as `frame.toRecords()`.
+ * The points of {@link intervalLines} from intervals (`gridIntervals`), one
+ * panel per metric. An interval whose metric is undefined (NaN, e.g. the
+ * precision of a model that flags nothing) is left out, not drawn as 0.
+ *
+ * @example
+ * ```ts
+ * import { intervalPointsFrom } from "./interval_lines.ts";
+ * const points = intervalPointsFrom([
+ *   { settings: { ratio: 1, strategy: "a" }, metric: "f1", estimate: 0.6, low: 0.5, high: 0.7 },
+ *   { settings: { ratio: 2, strategy: "a" }, metric: "f1", estimate: NaN, low: NaN, high: NaN },
+ * ], { x: "ratio", series: "strategy" });
+ * if (points.length !== 1 || points[0].panel !== "f1") throw new Error(JSON.stringify(points));
+ * ```
  */
 export function intervalPointsFrom(
-  rows: readonly Record<string, unknown>[],
+  intervals: readonly SettingInterval[],
   options: IntervalPointsFromOptions,
 ): IntervalPoint[] {
-  const panelColumn = options.panel === undefined ? "metric" : options.panel;
-  const kept = options.metrics
-    ? options.metrics.flatMap((metric) => rows.filter((row) => row.metric === metric))
-    : rows;
-  return kept.map((row) => {
-    const panel = panelColumn === null ? undefined : String(row[panelColumn]);
-    return {
-      x: Number(row[options.x]),
-      y: Number(row.mean),
-      low: Number(row.low),
-      high: Number(row.high),
-      series: String(row[options.series]),
-      panel: panel === undefined ? undefined : options.panelLabels?.[panel] ?? panel,
+  return keptIntervals(intervals, options)
+    .filter((row) => Number.isFinite(row.estimate))
+    .map((row) => ({
+      x: Number(row.settings[options.x]),
+      y: row.estimate,
+      low: row.low,
+      high: row.high,
+      series: String(row.settings[options.series]),
+      panel: panelOf(row.metric, options),
+    }));
+}
+
+/**
+ * The best trivial rule's score at each x of each panel (the intervals'
+ * `trivial.bar`), for {@link intervalLines}' `baseline`; metrics without a
+ * trivial rule are left out.
+ */
+export function trivialPointsFrom(
+  intervals: readonly SettingInterval[],
+  options: IntervalPointsFromOptions,
+): BaselinePoint[] {
+  const points = new Map<string, BaselinePoint>();
+  for (const row of keptIntervals(intervals, options)) {
+    if (row.trivial === undefined) continue;
+    const point = {
+      x: Number(row.settings[options.x]),
+      y: row.trivial.bar,
+      panel: panelOf(row.metric, options),
     };
-  });
+    points.set(`${point.panel}|${point.x}`, point);
+  }
+  return [...points.values()].sort((a, b) => a.x - b.x);
 }
