@@ -89,6 +89,7 @@ export {
   type ProgressReporter,
   type TrainingNote,
 } from "./training/progress.ts";
+export * from "./training/restored_epoch.ts";
 export * from "./training/train.ts";
 export * from "./training/weighted_categorical_loss.ts";
 export { type ClassWeight, weightedBinaryCrossEntropy } from "./training/weighted_loss.ts";
