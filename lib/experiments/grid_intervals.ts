@@ -74,6 +74,8 @@ export interface GridIntervalOptions {
   seed: number;
   /** Bootstrap resamples of the test set (default 400; the test-set term is a variance). */
   resamples?: number;
+  /** Use only these seeds' runs (default all), e.g. to show what fewer seeds would have said. */
+  seeds?: readonly number[];
 }
 
 /** A metric's mean over a condition's seeds, its interval and the trivial rules beside it. */
@@ -251,6 +253,57 @@ function isPrecision(metric: GridMetric): boolean {
   return metric === "precision" || metric === "tunedPrecision";
 }
 
+/** Options of {@link gridIntervalTable}. */
+export interface GridIntervalTableOptions {
+  /** The setting whose values are the rows, e.g. "catsPerDog". */
+  rows: string;
+  /** The setting whose values are the columns, e.g. "strategy". */
+  columns: string;
+  /** The metric shown. */
+  metric: GridMetric;
+  /** How a row's value is shown (default as it is), e.g. (r) => `1:${r}`. */
+  rowLabel?: (value: string | number) => string;
+}
+
+/**
+ * A table of one metric's intervals, a row per value of `rows` and a column
+ * per value of `columns`, with a last column giving the trivial rules at that
+ * row's share of positives; a cell marked * does not clear them.
+ *
+ * @example
+ * ```ts
+ * import { gridIntervalTable } from "./grid_intervals.ts";
+ * const cell = (strategy: string, estimate: number) => ({
+ *   condition: strategy, settings: { ratio: 10, strategy }, metric: "f1" as const,
+ *   prevalence: 1 / 11, estimate, low: estimate - 0.02, high: estimate + 0.02, seeds: 10,
+ *   seedVariance: 0, testSetVariance: 0, degreesOfFreedom: 9, undefinedSeeds: 0,
+ *   trivial: { text: "flag everything 0.167", bar: 1 / 6 }, clearsTrivial: estimate > 0.2,
+ * });
+ * const [row] = gridIntervalTable([cell("a", 0.3), cell("b", 0.1)], {
+ *   rows: "ratio", columns: "strategy", metric: "f1",
+ * });
+ * if (row.b !== "0.100 [0.080, 0.120] *") throw new Error(row.b);
+ * ```
+ */
+export function gridIntervalTable(
+  intervals: readonly GridInterval[],
+  options: GridIntervalTableOptions,
+): Record<string, string>[] {
+  const rows = new Map<string, Record<string, string>>();
+  for (const interval of intervals.filter((row) => row.metric === options.metric)) {
+    const value = interval.settings[options.rows];
+    const label = options.rowLabel ? options.rowLabel(value) : String(value);
+    const row = rows.get(label) ?? { [options.rows]: label };
+    row[String(interval.settings[options.columns])] = formatGridInterval(interval);
+    row["trivial rules"] = interval.trivial?.text ?? "none";
+    rows.set(label, row);
+  }
+  if (rows.size === 0) {
+    throw new Error(`gridIntervalTable: no ${options.metric} intervals; compute them first.`);
+  }
+  return [...rows.values()];
+}
+
 /** The metric at threshold 0.5 that a tuned metric is compared with. */
 function untuned(metric: GridMetric): GridMetric {
   const fixed: Partial<Record<GridMetric, GridMetric>> = {
@@ -327,8 +380,14 @@ function gridReader(
         `No grid point named "${name}"; the grid has: ${[...settingsByName.keys()].join(", ")}.`,
       );
     }
-    const seeds = runs.filter((run) => run.condition === name).map((run) => run.seed)
-      .sort((x, y) => x - y);
+    const seeds = runs.filter((run) =>
+      run.condition === name && (options.seeds === undefined || options.seeds.includes(run.seed))
+    ).map((run) => run.seed).sort((x, y) => x - y);
+    if (seeds.length === 0) {
+      throw new Error(
+        `"${name}" has no runs of the seeds asked for (${options.seeds?.join(", ")}).`,
+      );
+    }
     const prevalence = options.prevalence(settings);
     const read = (set: "testPredictions" | "validationPredictions") =>
       seeds.map((seed) => {

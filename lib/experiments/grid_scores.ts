@@ -14,6 +14,7 @@ import {
 } from "../metrics/deployment_metrics.ts";
 import type { GridFrames } from "./experiment_grid.ts";
 import { confusionCounts } from "../metrics/metrics.ts";
+import { seedMeanInterval } from "../statistics/condition_intervals.ts";
 
 /** A grid point's row of the `conditions` frame: `condition` and its settings. */
 export type ConditionRow = Record<string, string | number>;
@@ -101,42 +102,68 @@ export function scoreGridRuns(frames: GridFrames, options: ScoreGridOptions): pl
   return pl.readRecords(rows);
 }
 
+/** One point of {@link thresholdCurves}: a measure's mean over seeds at one threshold. */
+export interface ThresholdCurvePoint {
+  /** The condition's settings plus `threshold`. */
+  settings: Record<string, string | number>;
+  /** "precision", "recall" or "f1". */
+  metric: string;
+  /** Mean over the seeds; NaN where the measure is undefined on some seed. */
+  estimate: number;
+  /** Ends of the seed-to-seed 95 % interval (t over seeds; the test set's noise is not in it). */
+  low: number;
+  high: number;
+  /** Seeds on which the measure is undefined (precision when nothing is flagged). */
+  undefinedSeeds: number;
+}
+
 /**
- * One row per run of the named conditions and threshold (default 0, 0.01,
- * …, 1): the condition's settings, `seed`, `threshold`, then `measure`
- * (precision, recall, f1) and `value` on the test set at the condition's
- * prevalence, ready for
- * `summarizeRuns({ by: [..., "measure", "threshold"], metrics: ["value"] })`.
+ * Precision, recall and F1 of the named conditions at every threshold
+ * (default 0, 0.01, …, 1) on the test set at each condition's prevalence:
+ * the mean over seeds with a seed-to-seed interval. Precision where a seed
+ * flags nothing is undefined, and the point is NaN (left out of charts)
+ * rather than 0.
  */
-export function thresholdRuns(
+export function thresholdCurves(
   frames: GridFrames,
   options: { conditions: readonly string[]; prevalence: (condition: ConditionRow) => number },
-): pl.DataFrame {
+): ThresholdCurvePoint[] {
   const runs = gridRuns(frames).filter((run) => options.conditions.includes(run.condition));
-  const rows = runs.flatMap((run) => {
-    const condition = run.settings;
-    const { labels, probabilities } = runPredictions(
-      frames.testPredictions,
-      run.condition,
-      run.seed,
-    );
-    return thresholdSweepAtPrevalence(labels, probabilities, options.prevalence(condition))
-      .flatMap((row) =>
-        (["precision", "recall", "f1"] as const).map((metric) => ({
-          ...condition,
-          seed: run.seed,
-          threshold: row.threshold,
-          measure: metric,
-          value: row[metric],
-        }))
-      );
-  });
-  if (rows.length === 0) {
+  if (runs.length === 0) {
     throw new Error(
-      `thresholdRuns: none of ${options.conditions.join(", ")} is in the runs; check the names.`,
+      `thresholdCurves: none of ${options.conditions.join(", ")} is in the runs; check the names.`,
     );
   }
-  return pl.readRecords(rows);
+  return options.conditions.flatMap((condition) => {
+    const ofCondition = runs.filter((run) => run.condition === condition);
+    if (ofCondition.length === 0) return [];
+    const settings = ofCondition[0].settings;
+    const sweeps = ofCondition.map((run) => {
+      const { labels, probabilities } = runPredictions(frames.testPredictions, condition, run.seed);
+      return thresholdSweepAtPrevalence(labels, probabilities, options.prevalence(settings))
+        .map((row) => ({
+          ...row,
+          precision: probabilities.some((p) => p > row.threshold) ? row.precision : NaN,
+        }));
+    });
+    return sweeps[0].flatMap((row, t) =>
+      (["precision", "recall", "f1"] as const).map((metric) => {
+        const values = sweeps.map((sweep) => sweep[t][metric]);
+        const undefinedSeeds = values.filter((value) => !Number.isFinite(value)).length;
+        const interval = undefinedSeeds === 0 && values.length > 1
+          ? seedMeanInterval(values)
+          : { estimate: NaN, low: NaN, high: NaN };
+        return {
+          settings: { ...settings, threshold: row.threshold },
+          metric,
+          estimate: interval.estimate,
+          low: interval.low,
+          high: interval.high,
+          undefinedSeeds,
+        };
+      })
+    );
+  });
 }
 
 /** The grid's runs in the runs frame's order, each with its condition's settings row. */

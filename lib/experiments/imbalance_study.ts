@@ -2,16 +2,14 @@
  * The conventions of the imbalance study that notebooks 07 (which trains
  * and plots it) and 08 (which states its findings) share: each condition's
  * deployment share of dogs, the prior-shift correction of the strategies
- * that train as if the classes were even, the weight sweep's runs, the
- * paired gain of tuning the threshold, and the prior-shift table.
+ * that train as if the classes were even, and the prior-shift table.
  */
 import pl from "nodejs-polars";
-import { type PairedDifference, pairedDifference } from "../statistics/bootstrap.ts";
 import type { GridFrames } from "./experiment_grid.ts";
 import { type ConditionRow, scoreGridRuns } from "./grid_scores.ts";
+import { formatGridInterval, gridIntervals, type GridMetric } from "./grid_intervals.ts";
 import { imbalanceStrategies } from "../training/imbalance_strategy.ts";
 import { correctForPrior } from "../metrics/prior_shift.ts";
-import { formatInterval, summarizeRuns } from "../statistics/run_intervals.ts";
 
 /** The strategies whose training data (or loss) treat dogs as half the data. */
 export const strategiesTrainedAsBalanced: readonly string[] = [
@@ -37,67 +35,34 @@ export function studyScores(frames: GridFrames): pl.DataFrame {
 }
 
 /**
- * Every run scored after moving the probabilities of the strategies trained
- * as balanced from a base rate of 0.5 to the condition's share of dogs
- * (`correctForPrior`); the other runs are scored unchanged.
+ * Moves the probabilities of the strategies trained as balanced from a base
+ * rate of 0.5 to the condition's share of dogs (`correctForPrior`); other
+ * conditions' probabilities are returned as they are. A `transform` for
+ * `gridIntervals`.
+ *
+ * @example
+ * ```ts
+ * import { priorCorrection } from "./imbalance_study.ts";
+ * const condition = { strategy: "undersampling", catsPerDog: 10 };
+ * const p = priorCorrection(Float64Array.of(0.5), condition)[0];
+ * if (Math.abs(p - 1 / 11) > 1e-12) throw new Error(`corrected to ${p}`);
+ * ```
  */
-export function priorCorrectedScores(frames: GridFrames): pl.DataFrame {
-  return scoreGridRuns(frames, {
-    prevalence: studyPrevalence,
-    transform: (probabilities, condition) =>
-      strategiesTrainedAsBalanced.includes(String(condition.strategy))
-        ? correctForPrior(probabilities, {
-          trainPrevalence: 0.5,
-          targetPrevalence: studyPrevalence(condition),
-        })
-        : probabilities,
-  });
+export function priorCorrection(
+  probabilities: Float64Array,
+  condition: ConditionRow,
+): ArrayLike<number> {
+  return strategiesTrainedAsBalanced.includes(String(condition.strategy))
+    ? correctForPrior(probabilities, {
+      trainPrevalence: 0.5,
+      targetPrevalence: studyPrevalence(condition),
+    })
+    : probabilities;
 }
 
-/**
- * The weight sweep's runs at 1:10 plus the imbalance sweep's "nothing" at
- * 1:10 as dog weight 1, with `dogWeight` filled in for all of them.
- */
-export function weightSweepRuns(scores: pl.DataFrame): pl.DataFrame {
-  const nothingAtTen = pl.col("study").eq(pl.lit("imbalance"))
-    .and(pl.col("catsPerDog").eq(10))
-    .and(pl.col("strategy").eq(pl.lit("nothing")));
-  return scores.filter(pl.col("study").eq(pl.lit("weight")).or(nothingAtTen))
-    .withColumn(
-      pl.when(pl.col("dogWeight").eq(0)).then(pl.lit(1)).otherwise(pl.col("dogWeight"))
-        .alias("dogWeight"),
-    );
-}
-
-/**
- * The paired gain in test F1 from the threshold tuned on validation over
- * threshold 0.5, across the seeds of the imbalance sweep's run of
- * `strategy` at `catsPerDog`, with both mean F1s and the chosen thresholds
- * in seed order.
- */
-export function thresholdGain(
-  scores: pl.DataFrame,
-  strategy: string,
-  catsPerDog: number,
-): PairedDifference & { fixedF1: number; tunedF1: number; thresholds: number[] } {
-  const runs = scores.filter(
-    pl.col("study").eq(pl.lit("imbalance"))
-      .and(pl.col("strategy").eq(pl.lit(strategy)))
-      .and(pl.col("catsPerDog").eq(catsPerDog)),
-  ).sort("seed");
-  if (runs.height === 0) {
-    throw new Error(
-      `thresholdGain: no imbalance-sweep runs of "${strategy}" at 1:${catsPerDog}; check both.`,
-    );
-  }
-  const column = (name: string) => runs.getColumn(name).toArray() as number[];
-  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
-  return {
-    ...pairedDifference(column("tunedF1"), column("f1"), { seed: 1 }),
-    fixedF1: mean(column("f1")),
-    tunedF1: mean(column("tunedF1")),
-    thresholds: column("tunedThreshold"),
-  };
+/** The name of the imbalance sweep's grid point of `strategy` at 1:`catsPerDog`. */
+export function sweepCondition(catsPerDog: number, strategy: string): string {
+  return `imbalance: 1:${catsPerDog}, ${strategy}`;
 }
 
 /**
@@ -105,35 +70,44 @@ export function thresholdGain(
  * Brier) before and after the prior-shift correction, precision at 0.5 and
  * recall at 0.5 after it, and the precision at the validation-tuned
  * threshold (which the monotone correction leaves as it is), each as
- * "mean [95 % interval]" over the seeds.
+ * "mean [95 % interval]" over the seeds, counting seed and test-set noise.
  */
 export function priorShiftRows(
-  scores: pl.DataFrame,
-  corrected: pl.DataFrame,
+  frames: GridFrames,
   ratios: readonly number[],
+  options: { seed: number; resamples?: number },
 ): Record<string, string>[] {
   return ratios.flatMap((catsPerDog) =>
     imbalanceStrategies.map((strategy) => {
-      const cell = (frame: pl.DataFrame, metric: string) => {
-        const runs = frame.filter(
-          pl.col("study").eq(pl.lit("imbalance"))
-            .and(pl.col("catsPerDog").eq(catsPerDog))
-            .and(pl.col("strategy").eq(pl.lit(strategy))),
-        );
-        const [row] = summarizeRuns(runs, { by: ["strategy"], metrics: [metric] }).toRecords();
-        return formatInterval(Number(row.mean), Number(row.low), Number(row.high));
+      const names = [sweepCondition(catsPerDog, strategy)];
+      const cell = (metric: GridMetric, corrected: boolean) => {
+        const [interval] = gridIntervals(frames, names, [metric], {
+          ...options,
+          prevalence: studyPrevalence,
+          transform: corrected ? priorCorrection : undefined,
+        });
+        return formatGridInterval(interval);
       };
       return {
         ratio: `1:${catsPerDog}`,
         strategy,
-        ECE: cell(scores, "ece"),
-        "ECE, corrected": cell(corrected, "ece"),
-        Brier: cell(scores, "brier"),
-        "Brier, corrected": cell(corrected, "brier"),
-        "precision at 0.5": cell(scores, "precision"),
-        "recall at 0.5, corrected": cell(corrected, "recall"),
-        "precision, tuned threshold": cell(scores, "tunedPrecision"),
+        ECE: cell("ece", false),
+        "ECE, corrected": cell("ece", true),
+        Brier: cell("brier", false),
+        "Brier, corrected": cell("brier", true),
+        "precision at 0.5": cell("precision", false),
+        "recall at 0.5, corrected": cell("recall", true),
+        "precision, tuned threshold": cell("tunedPrecision", false),
       };
     })
   );
+}
+
+/** The thresholds chosen on validation (F1-best at the share of dogs) for a condition, in seed order. */
+export function chosenThresholds(scores: pl.DataFrame, condition: string): number[] {
+  const runs = scores.filter(pl.col("condition").eq(pl.lit(condition))).sort("seed");
+  if (runs.height === 0) {
+    throw new Error(`chosenThresholds: no runs of "${condition}"; check the name.`);
+  }
+  return runs.getColumn("tunedThreshold").toArray() as number[];
 }

@@ -6,6 +6,7 @@ import {
   formatGridInterval,
   gridComparisons,
   gridIntervals,
+  gridIntervalTable,
   type GridMetric,
 } from "../../lib/experiments/grid_intervals.ts";
 import { createRandom } from "../../lib/data/random.ts";
@@ -63,7 +64,12 @@ Deno.test("gridIntervals' estimates are the seeds' means of scoreGridRuns at the
   const tuned: GridMetric[] = ["tunedF1", "tunedPrecision", "tunedRecall", "brier", "ece"];
   for (const interval of gridIntervals(frames, ["good"], [...metrics, ...tuned], options)) {
     const values = scores.getColumn(interval.metric).toArray() as number[];
-    assertAlmostEquals(interval.estimate, mean(values), 1e-9, `${interval.metric}: ${interval.estimate} vs ${values}`);
+    assertAlmostEquals(
+      interval.estimate,
+      mean(values),
+      1e-9,
+      `${interval.metric}: ${interval.estimate} vs ${values}`,
+    );
     assert(interval.low < interval.estimate && interval.estimate < interval.high, interval.metric);
     assertEquals(interval.seeds, 4);
     assertEquals(interval.prevalence, 0.1);
@@ -143,4 +149,19 @@ Deno.test("gridComparisons refuses unpaired runs and unknown names, naming the f
     () => gridComparisons(frames, [{ a: "good", b: "good", metric: "f1", bAtHalf: true }], options),
     "f1 is not tuned",
   );
+});
+
+Deno.test("seeds narrows a comparison to fewer seeds; the table marks cells below the trivial bar", () => {
+  const [all] = gridIntervals(frames, ["good"], ["rocAuc"], options);
+  const [two] = gridIntervals(frames, ["good"], ["rocAuc"], { ...options, seeds: [1, 2] });
+  assertEquals(two.seeds, 2);
+  assert(two.estimate !== all.estimate, "other seeds, another mean");
+  const table = gridIntervalTable(
+    gridIntervals(frames, ["good", "noise"], ["f1"], options),
+    { rows: "catsPerDog", columns: "condition", metric: "f1", rowLabel: (r) => `1:${r}` },
+  );
+  assertEquals(table.length, 1);
+  assertEquals(table[0].catsPerDog, "1:9");
+  assert(table[0].noise.endsWith(" *") && !table[0].good.endsWith(" *"), JSON.stringify(table));
+  assertEquals(table[0]["trivial rules"], "flag everything 0.182");
 });

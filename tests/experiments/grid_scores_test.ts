@@ -1,12 +1,16 @@
 import pl from "nodejs-polars";
-import { assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import {
   bestThresholdAtPrevalence,
   metricsAtPrevalence,
   scoreAtPrevalence,
 } from "../../lib/metrics/deployment_metrics.ts";
 import type { GridFrames } from "../../lib/experiments/experiment_grid.ts";
-import { runPredictions, scoreGridRuns, thresholdRuns } from "../../lib/experiments/grid_scores.ts";
+import {
+  runPredictions,
+  scoreGridRuns,
+  thresholdCurves,
+} from "../../lib/experiments/grid_scores.ts";
 import { confusionCounts } from "../../lib/metrics/metrics.ts";
 import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
 
@@ -108,18 +112,20 @@ Deno.test("scoreGridRuns applies the transform to test and validation probabilit
   );
 });
 
-Deno.test("thresholdRuns: precision, recall and F1 per run and threshold", () => {
-  const frame = thresholdRuns(frames, { conditions: ["x"], prevalence });
-  // 2 runs × 101 thresholds × 3 measures.
-  assertEquals(frame.height, 2 * 101 * 3);
-  const row = frame.filter(
-    pl.col("seed").eq(1).and(pl.col("threshold").eq(0.5)).and(pl.col("measure").eq(pl.lit("f1"))),
-  ).toRecords()[0];
-  assertAlmostEquals(
-    row.value as number,
-    scoreAtPrevalence(testLabels, runsData[0].test, 0.2).f1,
-    1e-12,
-  );
+Deno.test("thresholdCurves: mean precision, recall and F1 over seeds at each threshold", () => {
+  const points = thresholdCurves(frames, { conditions: ["x"], prevalence });
+  // 101 thresholds × 3 measures, the seeds averaged.
+  assertEquals(points.length, 101 * 3);
+  const at = (threshold: number, metric: string) =>
+    points.find((point) => point.settings.threshold === threshold && point.metric === metric)!;
+  const f1s = [0, 1].map((run) => scoreAtPrevalence(testLabels, runsData[run].test, 0.2).f1);
+  assertAlmostEquals(at(0.5, "f1").estimate, (f1s[0] + f1s[1]) / 2, 1e-12);
+  assert(at(0.5, "f1").low < at(0.5, "f1").estimate, "a seed-to-seed interval around the mean");
+  assertEquals(at(0.5, "f1").settings.catsPerDog, 4);
+  // Above every probability nothing is flagged: precision is undefined, not 0.
+  assert(Number.isNaN(at(0.95, "precision").estimate));
+  assertEquals(at(0.95, "precision").undefinedSeeds, 2);
+  assertEquals(at(0.95, "recall").estimate, 0);
 });
 
 Deno.test("the grid scorers name unknown runs and conditions", async () => {
@@ -128,7 +134,7 @@ Deno.test("the grid scorers name unknown runs and conditions", async () => {
     'no predictions for "z"',
   );
   await assertRejectsWith(
-    () => thresholdRuns(frames, { conditions: ["z"], prevalence }),
+    () => thresholdCurves(frames, { conditions: ["z"], prevalence }),
     "none of z",
   );
 });

@@ -3,13 +3,14 @@ import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../
 import { scoreAtPrevalence } from "../../lib/metrics/deployment_metrics.ts";
 import type { GridFrames } from "../../lib/experiments/experiment_grid.ts";
 import {
-  priorCorrectedScores,
+  chosenThresholds,
+  priorCorrection,
   priorShiftRows,
   studyPrevalence,
   studyScores,
-  thresholdGain,
-  weightSweepRuns,
+  sweepCondition,
 } from "../../lib/experiments/imbalance_study.ts";
+import { scoreGridRuns } from "../../lib/experiments/grid_scores.ts";
 import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
 
 const labels = [1, 0, 1, 0, 1, 0];
@@ -63,9 +64,12 @@ Deno.test("studyPrevalence is the training ratio's share of dogs, 1 / (1 + cats 
   await assertRejectsWith(() => studyPrevalence({ catsPerDog: 0 }), "catsPerDog is 0");
 });
 
-Deno.test("priorCorrectedScores corrects only the strategies trained as balanced", () => {
+Deno.test("priorCorrection corrects only the strategies trained as balanced", () => {
   const plain = studyScores(frames).toRecords() as Record<string, number>[];
-  const corrected = priorCorrectedScores(frames).toRecords() as Record<string, number>[];
+  const corrected = scoreGridRuns(frames, {
+    prevalence: studyPrevalence,
+    transform: priorCorrection,
+  }).toRecords() as Record<string, number>[];
   const shifted = correctForPrior(probabilities.weighted, {
     trainPrevalence: 0.5,
     targetPrevalence: 1 / 11,
@@ -82,39 +86,30 @@ Deno.test("priorCorrectedScores corrects only the strategies trained as balanced
   assertEquals(corrected[4].brier, plain[4].brier);
 });
 
-Deno.test("weightSweepRuns: the weight study plus 'nothing' at 1:10 as weight 1", () => {
-  const rows = weightSweepRuns(studyScores(frames)).select("condition", "seed", "dogWeight")
-    .toRecords();
-  assertEquals(rows, [
-    { condition: "plain", seed: 1, dogWeight: 1 },
-    { condition: "plain", seed: 2, dogWeight: 1 },
-    { condition: "w5", seed: 1, dogWeight: 5 },
-    { condition: "w5", seed: 2, dogWeight: 5 },
-  ]);
-});
-
-Deno.test("thresholdGain: the paired gain of the tuned threshold over 0.5, with the thresholds per seed", async () => {
+Deno.test("chosenThresholds: each seed's validation-tuned threshold, in seed order", async () => {
   const scores = studyScores(frames);
-  const gain = thresholdGain(scores, "nothing", 10);
   const runsOf = scores.filter(pl.col("condition").eq(pl.lit("plain"))).sort("seed")
     .toRecords() as Record<string, number>[];
-  assertAlmostEquals(gain.fixedF1, (runsOf[0].f1 + runsOf[1].f1) / 2, 1e-12);
-  assertAlmostEquals(gain.tunedF1, (runsOf[0].tunedF1 + runsOf[1].tunedF1) / 2, 1e-12);
-  assertAlmostEquals(gain.meanDifference, gain.tunedF1 - gain.fixedF1, 1e-12);
-  assertEquals(gain.thresholds, runsOf.map((run) => run.tunedThreshold));
-  // The plain model flags nothing at 0.5, so tuning can only gain.
-  assertEquals(gain.fixedF1, 0);
-  assertEquals(gain.pairs, 2);
-  await assertRejectsWith(
-    () => thresholdGain(scores, "smote", 10),
-    'no imbalance-sweep runs of "smote"',
-  );
+  assertEquals(chosenThresholds(scores, "plain"), runsOf.map((run) => run.tunedThreshold));
+  await assertRejectsWith(() => chosenThresholds(scores, "smote"), 'no runs of "smote"');
+  assertEquals(sweepCondition(10, "nothing"), "imbalance: 1:10, nothing");
 });
 
 Deno.test("priorShiftRows: calibration before and after the correction, per ratio and strategy", () => {
-  const scores = studyScores(frames);
-  const corrected = priorCorrectedScores(frames);
-  const rows = priorShiftRows(scores, corrected, [10]);
+  const names = { "balanced weights": "balanced", nothing: "plain" } as Record<string, string>;
+  // The table looks conditions up by the sweep's names; this fixture names them shortly.
+  const renamed: GridFrames = Object.fromEntries(
+    Object.entries(frames).map(([key, frame]) => [
+      key,
+      key === "histories" ? frame : frame.withColumn(
+        pl.col("condition").str.replaceAll("^plain$", sweepCondition(10, "nothing"))
+          .str.replaceAll("^balanced$", sweepCondition(10, "balanced weights"))
+          .str.replaceAll("^over$", sweepCondition(10, "oversampling"))
+          .str.replaceAll("^under$", sweepCondition(10, "undersampling")),
+      ),
+    ]),
+  ) as GridFrames;
+  const rows = priorShiftRows(renamed, [10], { seed: 1, resamples: 50 });
   assertEquals(rows.map((row) => `${row.ratio} ${row.strategy}`), [
     "1:10 nothing",
     "1:10 balanced weights",
@@ -123,8 +118,12 @@ Deno.test("priorShiftRows: calibration before and after the correction, per rati
   ]);
   // "nothing" is not corrected; "balanced weights" is, and its cell is the mean over both seeds.
   assertEquals(rows[0].ECE, rows[0]["ECE, corrected"]);
-  const eces = corrected.filter(pl.col("condition").eq(pl.lit("balanced"))).getColumn("ece")
-    .toArray() as number[];
+  const corrected = scoreGridRuns(frames, {
+    prevalence: studyPrevalence,
+    transform: priorCorrection,
+  });
+  const eces = corrected.filter(pl.col("condition").eq(pl.lit(names["balanced weights"])))
+    .getColumn("ece").toArray() as number[];
   assert(
     rows[1]["ECE, corrected"].startsWith(((eces[0] + eces[1]) / 2).toFixed(3)),
     rows[1]["ECE, corrected"],
