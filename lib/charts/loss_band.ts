@@ -1,6 +1,10 @@
 /**
  * Mean ± one standard deviation of the loss over repeated runs (the series'
  * `plot_losses`): one run's curve is noise, several runs show the trend.
+ * Runs stopped early (EarlyStopping) end at different epochs; a mean over
+ * whichever runs remain would change which runs it averages as they stop and
+ * look like a trend, so the mean and band stop at the last epoch every run
+ * reached, and each run's own curve shows the rest.
  */
 import * as Plot from "@observablehq/plot";
 import type { Chart } from "./display.ts";
@@ -40,12 +44,33 @@ interface EpochStats {
   runs: number;
 }
 
+/** One run's loss at one epoch. */
+interface RunPoint {
+  label: string;
+  run: number;
+  split: "training" | "validation";
+  epoch: number;
+  loss: number;
+}
+
 const validationDash = "5,3";
 
 /**
- * One colour per setup; training loss solid, validation loss dashed; the line
- * is the mean over runs and the band ±1 standard deviation. Runs stopped
- * early count at the epochs they reached.
+ * One colour per setup; training loss solid, validation loss dashed. Thin
+ * lines are the single runs, each ending in a dot where it stopped; the thick
+ * line is the mean over all of a setup's runs and the band ±1 standard
+ * deviation, drawn only over the epochs every one of its runs reached. The
+ * legend gives each setup's number of runs.
+ *
+ * @example
+ * ```ts
+ * import { lossBand } from "./loss_band.ts";
+ * const run = (epochs: number) =>
+ *   Array.from({ length: epochs }, (_, i) => ({ epoch: i + 1, loss: 1 / (i + 1), lr: 1e-3, seconds: 1 }));
+ * // Three seeds stopped at epochs 20, 18 and 22: the mean runs to epoch 18.
+ * const chart = lossBand([{ label: "balanced", histories: [run(20), run(18), run(22)] }]);
+ * if (!chart.description.includes("balanced")) throw new Error(chart.description);
+ * ```
  */
 export function lossBand(runs: LabeledRuns[], options: LossBandOptions = {}): Chart {
   requireNonEmpty(runs, "runs", "lossBand", "pass [{label, histories: [history, ...]}, ...]");
@@ -61,16 +86,16 @@ export function lossBand(runs: LabeledRuns[], options: LossBandOptions = {}): Ch
       requireHistory(history, `"${run.label}" histories[${index}]`, "lossBand")
     );
   });
-  const stats = runs.flatMap((run) => [
-    ...epochStats(run, "training"),
-    ...(options.validation === false ? [] : epochStats(run, "validation")),
-  ]);
+  const splits: EpochStats["split"][] = options.validation === false
+    ? ["training"]
+    : ["training", "validation"];
+  const stats = runs.flatMap((run) => splits.flatMap((split) => epochStats(run, split)));
+  const points = runs.flatMap((run) => splits.flatMap((split) => runPoints(run, split)));
   const labels = runs.map((run) => run.label);
   const colors = labels.map((_, index) => seriesColor(index));
-  const hasValidation = stats.some((point) => point.split === "validation");
-  const runCounts = [...new Set(runs.map((run) => run.histories.length))];
-  const legend: LegendItem[] = labels.map((label, index) => ({
-    label,
+  const hasValidation = points.some((point) => point.split === "validation");
+  const legend: LegendItem[] = runs.map((run, index) => ({
+    label: `${run.label} (${run.histories.length} run${run.histories.length === 1 ? "" : "s"})`,
     color: colors[index],
     swatch: "square",
   }));
@@ -81,30 +106,52 @@ export function lossBand(runs: LabeledRuns[], options: LossBandOptions = {}): Ch
       dash: validationDash,
     });
   }
-  const series = (split: EpochStats["split"]) => stats.filter((point) => point.split === split);
-  const lines = (split: EpochStats["split"]) => [
-    Plot.areaY(series(split), {
-      x: "epoch",
-      y1: (point: EpochStats) => point.mean - point.sd,
-      y2: (point: EpochStats) => point.mean + point.sd,
-      fill: "label",
-      fillOpacity: 0.15,
-    }),
-    Plot.lineY(series(split), {
-      x: "epoch",
-      y: "mean",
-      stroke: "label",
-      strokeWidth: 2,
-      strokeDasharray: split === "validation" ? validationDash : undefined,
-    }),
-  ];
-  const lastEpoch = Math.max(...stats.map((point) => point.epoch));
+  const dash = (split: EpochStats["split"]) => split === "validation" ? validationDash : undefined;
+  const marks = splits.flatMap((split) => {
+    const mean = stats.filter((point) => point.split === split);
+    const single = points.filter((point) => point.split === split);
+    const ends = single.filter((point, index) =>
+      single[index + 1]?.run !== point.run || single[index + 1]?.label !== point.label
+    );
+    return [
+      Plot.areaY(mean, {
+        x: "epoch",
+        y1: (point: EpochStats) => point.mean - point.sd,
+        y2: (point: EpochStats) => point.mean + point.sd,
+        fill: "label",
+        fillOpacity: 0.15,
+      }),
+      Plot.lineY(single, {
+        x: "epoch",
+        y: "loss",
+        z: (point: RunPoint) => `${point.label} ${point.run}`,
+        stroke: "label",
+        strokeWidth: 1,
+        strokeOpacity: 0.45,
+        strokeDasharray: dash(split),
+      }),
+      Plot.dot(ends, { x: "epoch", y: "loss", fill: "label", r: 2.5 }),
+      Plot.lineY(mean, {
+        x: "epoch",
+        y: "mean",
+        stroke: "label",
+        strokeWidth: 2.5,
+        strokeDasharray: dash(split),
+      }),
+    ];
+  });
+  const lastEpoch = Math.max(...points.map((point) => point.epoch));
+  const unequal = runs.some((run) =>
+    new Set(run.histories.map((history) => history.length)).size > 1
+  );
   return figure({
     description: `mean loss of ${labels.join(", ")}`,
     title: options.title ?? "Loss per epoch, mean over runs",
     subtitle: options.subtitle,
     caption: options.caption ??
-      `Lines: mean over ${runCounts.join(" or ")} runs; bands: ±1 standard deviation.`,
+      "Thin lines: single runs, a dot where each stopped. Thick lines: mean over all of a " +
+        "setup's runs; bands: ±1 standard deviation" +
+        (unequal ? ", both only up to the last epoch every run of the setup reached." : "."),
     legend,
     plot: {
       width: options.width,
@@ -113,12 +160,28 @@ export function lossBand(runs: LabeledRuns[], options: LossBandOptions = {}): Ch
       color: { domain: labels, range: colors },
       x: epochAxis(lastEpoch),
       y: { label: options.yLabel ?? "Loss (binary cross-entropy)", zero: true },
-      marks: [...lines("training"), ...(hasValidation ? lines("validation") : [])],
+      marks,
     },
   });
 }
 
-/** Mean and sample standard deviation at each epoch over the runs that reached it. */
+/** Each run's loss per epoch, in run order. */
+function runPoints(run: LabeledRuns, split: EpochStats["split"]): RunPoint[] {
+  return run.histories.flatMap((history, index) =>
+    history.flatMap((epoch) => {
+      const loss = split === "training" ? epoch.loss : epoch.valLoss;
+      return loss === undefined
+        ? []
+        : [{ label: run.label, run: index, split, epoch: epoch.epoch, loss }];
+    })
+  );
+}
+
+/**
+ * Mean and sample standard deviation at each epoch that every run reached
+ * (with a value for this split): a mean over fewer runs would change what it
+ * averages from one epoch to the next.
+ */
 function epochStats(run: LabeledRuns, split: EpochStats["split"]): EpochStats[] {
   const byEpoch = new Map<number, number[]>();
   for (const history of run.histories) {
@@ -130,7 +193,10 @@ function epochStats(run: LabeledRuns, split: EpochStats["split"]): EpochStats[] 
       byEpoch.set(epoch.epoch, values);
     }
   }
-  return [...byEpoch.entries()].sort(([a], [b]) => a - b).map(([epoch, values]) => {
+  const common = [...byEpoch.entries()].filter(([, values]) =>
+    values.length === run.histories.length
+  );
+  return common.sort(([a], [b]) => a - b).map(([epoch, values]) => {
     const mean = values.reduce((sum, value) => sum + value, 0) / values.length;
     const variance = values.length < 2
       ? 0
