@@ -72,7 +72,7 @@ export interface GridIntervalOptions {
   transform?: (probabilities: Float64Array, condition: ConditionRow) => ArrayLike<number>;
   /** Seed of the bootstrap over test examples. */
   seed: number;
-  /** Bootstrap resamples of the test set (default 400; the test-set term is a variance). */
+  /** Bootstrap resamples of the test set (default 200, as the coverage test checks them). */
   resamples?: number;
   /** Use only these seeds' runs (default all), e.g. to show what fewer seeds would have said. */
   seeds?: readonly number[];
@@ -165,7 +165,7 @@ export function gridIntervals(
       }
       const interval = seedTestSetInterval(condition.labels, scores, score, {
         seed: options.seed,
-        resamples: options.resamples ?? 400,
+        resamples: options.resamples ?? 200,
       });
       return {
         ...base,
@@ -228,7 +228,7 @@ export function gridComparisons(
       scoredA.scores,
       scoredB.scores,
       scoredA.score,
-      { seed: options.seed, resamples: options.resamples ?? 400 },
+      { seed: options.seed, resamples: options.resamples ?? 200 },
     );
     const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
     return { a, b: bAtHalf ? `${b} at 0.5` : b, metric, difference, sign };

@@ -392,3 +392,48 @@ export function expectSign<M extends string>(
   }
   return found;
 }
+
+/**
+ * Paired comparisons as a matrix: one row per pair (a − b), one column per
+ * metric, each cell the difference with its interval and an arrow for what
+ * it settles (↑ a higher, ↓ a lower, · not resolved).
+ *
+ * @example
+ * ```ts
+ * import { comparisonMatrixRows } from "./condition_intervals.ts";
+ * const difference = { estimate: 0.1, low: 0.05, high: 0.15, seeds: 10, seedVariance: 0,
+ *   testSetVariance: 0, degreesOfFreedom: 9 };
+ * const [row] = comparisonMatrixRows([{ a: "x", b: "y", metric: "auc", difference, sign: 1 }]);
+ * if (row["ROC AUC"] !== "0.100 [0.050, 0.150] ↑") throw new Error(JSON.stringify(row));
+ * ```
+ */
+export function comparisonMatrixRows(
+  comparisons: readonly PairedComparison<string>[],
+  metricNames: Readonly<Record<string, string>> = studyMetricNames,
+): Record<string, string>[] {
+  const rows = new Map<string, Record<string, string>>();
+  for (const { a, b, metric, difference, sign } of comparisons) {
+    const key = `${a} − ${b}`;
+    const row = rows.get(key) ?? { comparison: key };
+    row[metricNames[metric] ?? metric] = `${formatEstimate(difference)} ${
+      sign === 1 ? "↑" : sign === -1 ? "↓" : "·"
+    }`;
+    rows.set(key, row);
+  }
+  return [...rows.values()];
+}
+
+/**
+ * The conditions `a` of `comparisons` grouped by what each comparison
+ * settled: higher than its `b`, lower, or not resolved; for prose that lists
+ * them without typing a result by hand.
+ */
+export function signGroups(
+  comparisons: readonly PairedComparison<string>[],
+): { higher: string[]; lower: string[]; unresolved: string[] } {
+  return {
+    higher: comparisons.filter((c) => c.sign === 1).map((c) => c.a),
+    lower: comparisons.filter((c) => c.sign === -1).map((c) => c.a),
+    unresolved: comparisons.filter((c) => c.sign === 0).map((c) => c.a),
+  };
+}

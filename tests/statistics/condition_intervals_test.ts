@@ -1,6 +1,7 @@
 import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
 import type { ConditionResult } from "../../lib/experiments/experiment.ts";
 import {
+  comparisonMatrixRows,
   comparisonSentence,
   comparisonTableRows,
   conditionDifference,
@@ -12,6 +13,7 @@ import {
   pairedComparisons,
   randomScoresAveragePrecision,
   seedMeanInterval,
+  signGroups,
   trivialBaseline,
 } from "../../lib/statistics/condition_intervals.ts";
 import { scorePredictions } from "../../lib/metrics/evaluate.ts";
@@ -158,4 +160,30 @@ Deno.test("seedMeanInterval is a t interval over the seeds", () => {
   // t(0.975, 2) = 4.3027; s = 2; half-width 4.3027 * 2 / sqrt(3).
   assertAlmostEquals(interval.high - interval.estimate, 4.302652729911275 * 2 / Math.sqrt(3), 1e-6);
   assertEquals(seedMeanInterval([5, 5]).low, 5);
+});
+
+Deno.test("comparisonMatrixRows and signGroups lay out and group what comparisons settled", () => {
+  const difference = (estimate: number, half: number) => ({
+    estimate,
+    low: estimate - half,
+    high: estimate + half,
+    seeds: 10,
+    seedVariance: 0,
+    testSetVariance: 0,
+    degreesOfFreedom: 9,
+  });
+  const comparisons = [
+    { a: "x", b: "z", metric: "auc", difference: difference(0.1, 0.05), sign: 1 as const },
+    { a: "x", b: "z", metric: "f1", difference: difference(-0.01, 0.05), sign: 0 as const },
+    { a: "y", b: "z", metric: "auc", difference: difference(-0.2, 0.05), sign: -1 as const },
+  ];
+  assertEquals(comparisonMatrixRows(comparisons), [
+    {
+      comparison: "x − z",
+      "ROC AUC": "0.100 [0.050, 0.150] ↑",
+      F1: "-0.010 [-0.060, 0.040] ·",
+    },
+    { comparison: "y − z", "ROC AUC": "-0.200 [-0.250, -0.150] ↓" },
+  ]);
+  assertEquals(signGroups(comparisons), { higher: ["x"], lower: ["y"], unresolved: ["x"] });
 });
