@@ -92,8 +92,9 @@ export function valueLabelLayout(
 ): ValueLabelLayout {
   const { conditions, metrics, labelChars } = shape;
   const inner = (shape.width ?? chartWidth) - margin.left - margin.right;
-  // d3 band scales: step = range / (n − paddingInner + 2 paddingOuter), bandwidth = step (1 − paddingInner).
-  const facet = inner / (metrics + facetPadding) * (1 - facetPadding);
+  // d3 band scales: step = range / (n − paddingInner + 2 paddingOuter), bandwidth =
+  // step (1 − paddingInner); Plot gives facets no outer padding.
+  const facet = inner / (metrics - facetPadding) * (1 - facetPadding);
   const slot = facet / (conditions - barPadding + 2 * (barPadding / 2));
   const fontSize = conditions > 4 ? 9 : 10;
   const labelLength = labelChars * charWidth * fontSize;

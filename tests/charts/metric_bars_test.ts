@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { metricBars } from "../../lib/charts/metric_bars.ts";
+import { metricBars, valueLabelLayout } from "../../lib/charts/metric_bars.ts";
+import { chartToSvg } from "../../lib/charts/display.ts";
 import { assertDisplayable, parseSvg, texts } from "../fixtures/chart_svg.ts";
 
 Deno.test("metricBars draws one bar per row, error bars for sd and value labels", () => {
@@ -22,4 +23,88 @@ Deno.test("metricBars draws one bar per row, error bars for sd and value labels"
     /repeats condition "balanced" and metric "precision"/,
   );
   assert.throws(() => metricBars([{ ...rows[0], sd: -1 }]), /sd is -1/);
+});
+
+/** Each value label's box in px: characters × 0.6 × font size wide, one font size high. */
+function labelBoxes(svg: string) {
+  const block = /<g transform="translate\(([-\d.]+),([-\d.]+)\)" aria-label="text">(.*?)<\/g><\/g>/
+    .exec(svg);
+  if (block === null) return [];
+  const [dx, dy] = [Number(block[1]), Number(block[2])];
+  return [...`${block[3]}</g>`.matchAll(
+    /<g transform="translate\(([-\d.]+),0\)" font-size="([\d.]+)"[^>]*>(.*?)<\/g>/g,
+  )].flatMap(([, facetX, size, inner]) =>
+    [...inner.matchAll(
+      /<text transform="translate\(([-\d.]+),([-\d.]+)\)( rotate\(-90\))?"[^>]*>([^<]*)<\/text>/g,
+    )].map(([, x, y, rotated, text]) => {
+      const [cx, cy, font] = [Number(facetX) + dx + Number(x), dy + Number(y), Number(size)];
+      const length = text.length * 0.6 * font;
+      return rotated
+        ? { left: cx - font / 2, right: cx + font / 2, top: cy - length, bottom: cy }
+        : { left: cx - length / 2, right: cx + length / 2, top: cy - font, bottom: cy };
+    })
+  );
+}
+
+Deno.test("metricBars value labels never overlap, however many bars", () => {
+  const conditions = ["3e-4", "3e-3", "8e-5"].flatMap((rate) =>
+    ["balanced", "representative"].map((set) => `${set} validation, Adam ${rate}`)
+  );
+  const crowded = (count: number, metrics: string[]) =>
+    conditions.slice(0, count).flatMap((condition, i) =>
+      metrics.map((metric, j) => {
+        const value = 0.2 + 0.1 * j + 0.01 * i;
+        return { condition, metric, value, low: value - 0.04, high: value + 0.04 };
+      })
+    );
+  for (
+    const rows of [
+      crowded(2, ["precision", "recall"]),
+      crowded(6, ["precision", "recall", "f1", "ROC AUC"]),
+      crowded(6, ["accuracy", "precision", "recall", "f1", "ROC AUC", "PR AUC"]),
+    ]
+  ) {
+    const chart = metricBars(rows);
+    const svg = chartToSvg(chart);
+    const boxes = labelBoxes(svg);
+    const layout = valueLabelLayout({
+      conditions: new Set(rows.map((row) => row.condition)).size,
+      metrics: new Set(rows.map((row) => row.metric)).size,
+      labelChars: 5,
+    });
+    const widths = parseSvg(chart).querySelectorAll('g[aria-label="bar"] rect')
+      .map((rect) => Number(rect.getAttribute("width")));
+    assert.ok(
+      Math.abs(widths[0] - layout.barWidth) < 1,
+      `bars ${widths[0]} px, estimated ${layout.barWidth}`,
+    );
+    assert.equal(boxes.length, layout.mode === "none" ? 0 : rows.length, layout.mode);
+    for (const [i, a] of boxes.entries()) {
+      for (const b of boxes.slice(i + 1)) {
+        const apart = a.right <= b.left || b.right <= a.left || a.bottom <= b.top ||
+          b.bottom <= a.top;
+        assert.ok(apart, `labels overlap: ${JSON.stringify(a)} and ${JSON.stringify(b)}`);
+      }
+    }
+  }
+});
+
+Deno.test("metricBars draws intervals and a dashed baseline per metric", () => {
+  const rows = [
+    { condition: "a", metric: "F1", value: 0.3, low: 0.2, high: 0.4 },
+    { condition: "b", metric: "F1", value: 0.1, low: 0.05, high: 0.2 },
+    { condition: "a", metric: "recall", value: 0.6, low: 0.5, high: 0.7 },
+  ];
+  const chart = metricBars(rows, { baselines: [{ metric: "F1", value: 0.167 }] });
+  const document = parseSvg(chart);
+  assert.equal(
+    document.querySelectorAll('g[aria-label="rule"] g[stroke-dasharray="4,3"] line').length,
+    1,
+  );
+  assert.ok(texts(chart).includes("trivial rule"));
+  assert.throws(
+    () => metricBars([{ ...rows[0], high: undefined }]),
+    /either sd or both low and high/,
+  );
+  assert.throws(() => metricBars([{ ...rows[0], value: 0.5 }]), /outside its interval/);
 });
