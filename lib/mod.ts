@@ -121,6 +121,7 @@ export * from "./statistics/multi_class_interval.ts";
 // Experiments: a condition run over seeds, grids of conditions, stored results, summaries.
 export * from "./experiments/experiment.ts";
 export * from "./experiments/experiment_grid.ts";
+export * from "./experiments/grid_intervals.ts";
 export * from "./experiments/grid_scores.ts";
 export * from "./experiments/head_condition.ts";
 export * from "./experiments/imbalance_study.ts";
