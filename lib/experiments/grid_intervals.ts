@@ -235,6 +235,85 @@ export function gridComparisons(
   });
 }
 
+/** What fewer seeds would have said about one comparison, from {@link fewerSeedsVerdicts}. */
+export interface FewerSeedsVerdict {
+  /** The comparison over every seed (its sign is the verdict the rest is held against). */
+  all: PairedComparison<GridMetric>;
+  /** a − b of each seed alone, on the whole test set, in seed order. */
+  singleSeedDifferences: number[];
+  /** Single seeds whose difference has the opposite sign to a settled verdict (0 when unsettled). */
+  singleSeedsMisleading: number;
+  /** The same comparison over the first `few` seeds only. */
+  few: PairedComparison<GridMetric>;
+}
+
+/**
+ * For each pair: the comparison over all seeds, each seed's own difference,
+ * and the comparison over the first `few` seeds (default 3, as the series'
+ * later posts and this project's older runs used): where one run, or three,
+ * would have pointed the other way, or settled nothing.
+ *
+ * @example
+ * ```ts
+ * import pl from "nodejs-polars";
+ * import { fewerSeedsVerdicts } from "./grid_intervals.ts";
+ * // Condition "a" ranks dogs above cats on every seed, "b" at random.
+ * const predictions = pl.readRecords(["a", "b"].flatMap((condition) =>
+ *   [1, 2, 3, 4].flatMap((seed) =>
+ *     Array.from({ length: 40 }, (_, example) => ({
+ *       condition, seed, example, label: example % 2,
+ *       probability: condition === "a"
+ *         ? 0.3 + 0.4 * (example % 2) + 0.01 * ((example * seed) % 5)
+ *         : ((example * 7 + seed * 13) % 40) / 40,
+ *     }))
+ *   )
+ * ));
+ * const frames = {
+ *   conditions: pl.readRecords([{ condition: "a", r: 1 }, { condition: "b", r: 1 }]),
+ *   runs: pl.readRecords(["a", "b"].flatMap((condition) =>
+ *     [1, 2, 3, 4].map((seed) => ({ condition, seed }))
+ *   )),
+ *   histories: pl.DataFrame({}),
+ *   testPredictions: predictions,
+ *   validationPredictions: predictions,
+ * };
+ * const [verdict] = fewerSeedsVerdicts(frames, [{ a: "a", b: "b", metric: "rocAuc" }], {
+ *   prevalence: () => 0.5, seed: 1,
+ * });
+ * if (verdict.all.sign !== 1 || verdict.singleSeedsMisleading !== 0) throw new Error("a > b");
+ * if (verdict.few.difference.seeds !== 3) throw new Error("the first three seeds");
+ * ```
+ */
+export function fewerSeedsVerdicts(
+  frames: GridFrames,
+  pairs: readonly GridPair[],
+  options: GridIntervalOptions & { few?: number },
+): FewerSeedsVerdict[] {
+  const all = gridComparisons(frames, pairs, options);
+  const reader = gridReader(frames, options);
+  return pairs.map((pair, index) => {
+    const a = reader(pair.a);
+    const scoredA = a.scored(pair.metric);
+    const scoredB = reader(pair.b).scored(pair.bAtHalf ? untuned(pair.metric) : pair.metric);
+    const singleSeedDifferences = scoredA.scores.map((scores, j) =>
+      scoredA.score(a.labels, scores, a.ones) - scoredA.score(a.labels, scoredB.scores[j], a.ones)
+    );
+    const verdict = all[index].sign;
+    const few = gridComparisons(frames, [pair], {
+      ...options,
+      seeds: a.seeds.slice(0, options.few ?? 3),
+    })[0];
+    return {
+      all: all[index],
+      singleSeedDifferences,
+      singleSeedsMisleading: verdict === 0
+        ? 0
+        : singleSeedDifferences.filter((difference) => Math.sign(difference) === -verdict).length,
+      few,
+    };
+  });
+}
+
 /** "0.812 [0.790, 0.834]", or where undefined on some seeds, says so. */
 export function formatGridInterval(interval: GridInterval, digits = 3): string {
   if (interval.undefinedSeeds > 0) {

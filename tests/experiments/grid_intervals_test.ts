@@ -3,6 +3,7 @@ import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../
 import type { GridFrames } from "../../lib/experiments/experiment_grid.ts";
 import { scoreGridRuns } from "../../lib/experiments/grid_scores.ts";
 import {
+  fewerSeedsVerdicts,
   formatGridInterval,
   gridComparisons,
   gridIntervals,
@@ -164,4 +165,23 @@ Deno.test("seeds narrows a comparison to fewer seeds; the table marks cells belo
   assertEquals(table[0].catsPerDog, "1:9");
   assert(table[0].noise.endsWith(" *") && !table[0].good.endsWith(" *"), JSON.stringify(table));
   assertEquals(table[0]["trivial rules"], "flag everything 0.182");
+});
+
+Deno.test("fewerSeedsVerdicts: each seed's own difference and the first three seeds' verdict", () => {
+  const [verdict] = fewerSeedsVerdicts(frames, [{ a: "good", b: "noise", metric: "rocAuc" }], {
+    ...options,
+    few: 2,
+  });
+  const scores = scoreGridRuns(frames, { prevalence });
+  const aucs = (condition: string) =>
+    scores.filter(pl.col("condition").eq(pl.lit(condition))).sort("seed")
+      .getColumn("rocAuc").toArray() as number[];
+  const expected = aucs("good").map((auc, j) => auc - aucs("noise")[j]);
+  verdict.singleSeedDifferences.forEach((difference, j) =>
+    assertAlmostEquals(difference, expected[j], 1e-12)
+  );
+  assertEquals(verdict.all.sign, 1);
+  assertEquals(verdict.singleSeedsMisleading, 0);
+  assertEquals(verdict.few.difference.seeds, 2);
+  assertAlmostEquals(verdict.few.difference.estimate, (expected[0] + expected[1]) / 2, 1e-12);
 });
