@@ -111,9 +111,7 @@ export * from "./metrics/prevalence.ts";
 export * from "./metrics/prior_shift.ts";
 export * from "./metrics/threshold_sweep.ts";
 
-// Statistics: intervals over seeds and bootstrap intervals.
-export * from "./statistics/bootstrap.ts";
-export * from "./statistics/run_intervals.ts";
+// Statistics: intervals over seeds that count the test set too, trivial rules, paired comparisons.
 export * from "./statistics/condition_intervals.ts";
 export * from "./statistics/seed_test_interval.ts";
 export * from "./statistics/multi_class_interval.ts";
