@@ -25,6 +25,7 @@ import {
   type WeightedMetric,
 } from "../statistics/seed_test_interval.ts";
 import {
+  formatEstimate,
   type PairedComparison,
   type TrivialBaseline,
   trivialBaseline,
@@ -319,12 +320,11 @@ export function formatGridInterval(interval: GridInterval, digits = 3): string {
   if (interval.undefinedSeeds > 0) {
     return `undefined on ${interval.undefinedSeeds} of ${interval.seeds} seeds`;
   }
-  const f = (value: number) => value.toFixed(digits);
   const mark = interval.clearsTrivial === false && interval.metric !== "recall" &&
       interval.metric !== "tunedRecall"
     ? " *"
     : "";
-  return `${f(interval.estimate)} [${f(interval.low)}, ${f(interval.high)}]${mark}`;
+  return `${formatEstimate(interval, digits)}${mark}`;
 }
 
 /** Precision is undefined (not 0) for a model that flags nothing. */
@@ -342,6 +342,8 @@ export interface GridIntervalTableOptions {
   metric: GridMetric;
   /** How a row's value is shown (default as it is), e.g. (r) => `1:${r}`. */
   rowLabel?: (value: string | number) => string;
+  /** How a column's value is shown (default as it is), e.g. (w) => `weight ${w}`. */
+  columnLabel?: (value: string | number) => string;
 }
 
 /**
@@ -368,19 +370,22 @@ export function gridIntervalTable(
   intervals: readonly GridInterval[],
   options: GridIntervalTableOptions,
 ): Record<string, string>[] {
-  const rows = new Map<string, Record<string, string>>();
+  const rows = new Map<string, { cells: Record<string, string>; trivial: string }>();
   for (const interval of intervals.filter((row) => row.metric === options.metric)) {
     const value = interval.settings[options.rows];
     const label = options.rowLabel ? options.rowLabel(value) : String(value);
-    const row = rows.get(label) ?? { [options.rows]: label };
-    row[String(interval.settings[options.columns])] = formatGridInterval(interval);
-    row["trivial rules"] = interval.trivial?.text ?? "none";
+    const row = rows.get(label) ?? { cells: { [options.rows]: label }, trivial: "none" };
+    const column = interval.settings[options.columns];
+    row.cells[options.columnLabel ? options.columnLabel(column) : String(column)] =
+      formatGridInterval(interval);
+    row.trivial = interval.trivial?.text ?? "none";
     rows.set(label, row);
   }
   if (rows.size === 0) {
     throw new Error(`gridIntervalTable: no ${options.metric} intervals; compute them first.`);
   }
-  return [...rows.values()];
+  // The trivial rules last, after every column of intervals.
+  return [...rows.values()].map(({ cells, trivial }) => ({ ...cells, "trivial rules": trivial }));
 }
 
 /** The metric at threshold 0.5 that a tuned metric is compared with. */

@@ -219,7 +219,8 @@ export function conditionDifference(
 
 /** "0.812 [0.790, 0.834]": a mean and its interval. */
 export function formatEstimate(interval: SeedTestSetInterval, digits = 3): string {
-  const f = (value: number) => value.toFixed(digits);
+  // Rounding a tiny negative end to "-0.000" would suggest a sign that is not there.
+  const f = (value: number) => value.toFixed(digits).replace(/^-(0\.0+)$/, "$1");
   return `${f(interval.estimate)} [${f(interval.low)}, ${f(interval.high)}]`;
 }
 

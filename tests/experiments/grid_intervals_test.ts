@@ -185,3 +185,18 @@ Deno.test("fewerSeedsVerdicts: each seed's own difference and the first three se
   assertEquals(verdict.few.difference.seeds, 2);
   assertAlmostEquals(verdict.few.difference.estimate, (expected[0] + expected[1]) / 2, 1e-12);
 });
+
+Deno.test("formatGridInterval never prints -0.000, and the table puts the trivial rules last", () => {
+  const [f1] = gridIntervals(frames, ["good"], ["f1"], options);
+  assertEquals(
+    formatGridInterval({ ...f1, estimate: 0, low: -1e-9, high: 1e-9 }),
+    "0.000 [0.000, 0.000]",
+  );
+  const [row] = gridIntervalTable(gridIntervals(frames, ["good", "noise"], ["f1"], options), {
+    rows: "catsPerDog",
+    columns: "condition",
+    metric: "f1",
+    columnLabel: (name) => `model ${name}`,
+  });
+  assertEquals(Object.keys(row), ["catsPerDog", "model good", "model noise", "trivial rules"]);
+});
