@@ -66,6 +66,21 @@ export function sweepCondition(catsPerDog: number, strategy: string): string {
 }
 
 /**
+ * A grid point's name without the imbalance sweep's prefix, for tables and
+ * sentences ("1:10, nothing" for "imbalance: 1:10, nothing"); other names
+ * (e.g. "weight: 1:10, dog weight 25") keep their study.
+ *
+ * @example
+ * ```ts
+ * import { conditionLabel, sweepCondition } from "./imbalance_study.ts";
+ * if (conditionLabel(sweepCondition(10, "nothing")) !== "1:10, nothing") throw new Error();
+ * ```
+ */
+export function conditionLabel(name: string): string {
+  return name.replace(/^imbalance: /, "");
+}
+
+/**
  * One row per ratio in `ratios` and imbalance strategy: calibration (ECE,
  * Brier) before and after the prior-shift correction, precision at 0.5 and
  * recall at 0.5 after it, and the precision at the validation-tuned

@@ -397,7 +397,8 @@ export function expectSign<M extends string>(
 /**
  * Paired comparisons as a matrix: one row per pair (a − b), one column per
  * metric, each cell the difference with its interval and an arrow for what
- * it settles (↑ a higher, ↓ a lower, · not resolved).
+ * it settles (↑ a higher, ↓ a lower, · not resolved); `label` shortens the
+ * conditions' names.
  *
  * @example
  * ```ts
@@ -411,10 +412,11 @@ export function expectSign<M extends string>(
 export function comparisonMatrixRows(
   comparisons: readonly PairedComparison<string>[],
   metricNames: Readonly<Record<string, string>> = studyMetricNames,
+  label: (condition: string) => string = (condition) => condition,
 ): Record<string, string>[] {
   const rows = new Map<string, Record<string, string>>();
   for (const { a, b, metric, difference, sign } of comparisons) {
-    const key = `${a} − ${b}`;
+    const key = `${label(a)} − ${label(b)}`;
     const row = rows.get(key) ?? { comparison: key };
     row[metricNames[metric] ?? metric] = `${formatEstimate(difference)} ${
       sign === 1 ? "↑" : sign === -1 ? "↓" : "·"
@@ -437,4 +439,40 @@ export function signGroups(
     lower: comparisons.filter((c) => c.sign === -1).map((c) => c.a),
     unresolved: comparisons.filter((c) => c.sign === 0).map((c) => c.a),
   };
+}
+
+/**
+ * The sentence of the comparison of `a` with `b` on `metric`, after checking
+ * that its sign is `expected` ({@link expectSign}): what a notebook's stated
+ * conclusion is made of. `label` shortens the conditions' names in the text.
+ *
+ * @example
+ * ```ts
+ * import { checkedSentence } from "./condition_intervals.ts";
+ * const difference = { estimate: 0.1, low: 0.05, high: 0.15, seeds: 10, seedVariance: 0,
+ *   testSetVariance: 0, degreesOfFreedom: 9 };
+ * const comparisons = [{ a: "study: x", b: "study: y", metric: "auc", difference, sign: 1 as const }];
+ * const text = checkedSentence(comparisons, "study: x", "study: y", "auc", 1, {
+ *   label: (name) => name.replace("study: ", ""),
+ * });
+ * if (text !== "ROC AUC, x − y: 0.100 [0.050, 0.150]; x is higher.") throw new Error(text);
+ * ```
+ */
+export function checkedSentence<M extends string>(
+  comparisons: readonly PairedComparison<M>[],
+  a: string,
+  b: string,
+  metric: M,
+  expected: 1 | -1 | 0,
+  options: {
+    metricNames?: Readonly<Record<string, string>>;
+    label?: (condition: string) => string;
+  } = {},
+): string {
+  const found = expectSign(comparisons, a, b, metric, expected);
+  const label = options.label ?? ((condition: string) => condition);
+  return comparisonSentence(
+    { ...found, a: label(found.a), b: label(found.b) },
+    options.metricNames,
+  );
 }

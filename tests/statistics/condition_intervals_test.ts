@@ -1,6 +1,7 @@
-import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import type { ConditionResult } from "../../lib/experiments/experiment.ts";
 import {
+  checkedSentence,
   comparisonMatrixRows,
   comparisonSentence,
   comparisonTableRows,
@@ -186,4 +187,31 @@ Deno.test("comparisonMatrixRows and signGroups lay out and group what comparison
     { comparison: "y − z", "ROC AUC": "-0.200 [-0.250, -0.150] ↓" },
   ]);
   assertEquals(signGroups(comparisons), { higher: ["x"], lower: ["y"], unresolved: ["x"] });
+});
+
+Deno.test("checkedSentence states a checked comparison with short names, and throws when reversed", async () => {
+  const difference = {
+    estimate: -0.02,
+    low: -0.03,
+    high: -0.01,
+    seeds: 10,
+    seedVariance: 0,
+    testSetVariance: 0,
+    degreesOfFreedom: 9,
+  };
+  const comparisons = [{ a: "g: a", b: "g: b", metric: "f1", difference, sign: -1 as const }];
+  const label = (name: string) => name.replace("g: ", "");
+  assertEquals(
+    checkedSentence(comparisons, "g: a", "g: b", "f1", -1, { label }),
+    "F1, a − b: -0.020 [-0.030, -0.010]; a is lower.",
+  );
+  await assertRejectsWith(
+    () => checkedSentence(comparisons, "g: a", "g: b", "f1", 1, { label }),
+    "Rewrite the conclusion",
+  );
+  assertEquals(Object.keys(comparisonMatrixRows(comparisons, undefined, label)[0]), [
+    "comparison",
+    "F1",
+  ]);
+  assertEquals(comparisonMatrixRows(comparisons, undefined, label)[0].comparison, "a − b");
 });
