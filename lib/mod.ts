@@ -114,6 +114,7 @@ export * from "./metrics/threshold_sweep.ts";
 // Statistics: intervals over seeds that count the test set too, trivial rules, paired comparisons.
 export * from "./statistics/condition_intervals.ts";
 export * from "./statistics/seed_test_interval.ts";
+export * from "./statistics/interval_cache.ts";
 export * from "./statistics/multi_class_interval.ts";
 
 // Experiments: a condition run over seeds, grids of conditions, stored results, summaries.

@@ -16,3 +16,22 @@ export async function writeAtomically(path: string, data: Uint8Array): Promise<v
     throw error;
   }
 }
+
+/**
+ * {@link writeAtomically} for callers that cannot await, e.g. a cache saved
+ * from inside a synchronous computation.
+ */
+export function writeAtomicallySync(path: string, data: Uint8Array): void {
+  const temporary = `${path}.partial-${crypto.randomUUID()}`;
+  try {
+    Deno.writeFileSync(temporary, data);
+    Deno.renameSync(temporary, path);
+  } catch (error) {
+    try {
+      Deno.removeSync(temporary);
+    } catch {
+      // Nothing was written, so there is nothing to remove.
+    }
+    throw error;
+  }
+}

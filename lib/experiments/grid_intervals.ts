@@ -20,10 +20,12 @@ import {
   pairedSeedTestSetInterval,
   type SeedTestSetInterval,
   seedTestSetInterval,
+  type SeedTestSetIntervalOptions,
   thresholdMetric,
   type ThresholdMetricName,
   type WeightedMetric,
 } from "../statistics/seed_test_interval.ts";
+import type { IntervalCache } from "../statistics/interval_cache.ts";
 import {
   formatEstimate,
   type PairedComparison,
@@ -77,6 +79,11 @@ export interface GridIntervalOptions {
   resamples?: number;
   /** Use only these seeds' runs (default all), e.g. to show what fewer seeds would have said. */
   seeds?: readonly number[];
+  /**
+   * A store of intervals computed before (kept beside the stored results), so re-plotting
+   * stored runs skips the bootstrap; default none (every interval computed).
+   */
+  cache?: IntervalCache;
 }
 
 /** A metric's mean over a condition's seeds, its interval and the trivial rules beside it. */
@@ -164,10 +171,15 @@ export function gridIntervals(
           clearsTrivial: trivial === undefined ? undefined : false,
         };
       }
-      const interval = seedTestSetInterval(condition.labels, scores, score, {
-        seed: options.seed,
-        resamples: options.resamples ?? 200,
-      });
+      const interval = options.cache
+        ? options.cache.interval(
+          condition.labels,
+          scores,
+          `${metric}@${condition.prevalence}`,
+          score,
+          bootstrapOptions(options),
+        )
+        : seedTestSetInterval(condition.labels, scores, score, bootstrapOptions(options));
       return {
         ...base,
         ...interval,
@@ -224,13 +236,22 @@ export function gridComparisons(
     }
     const scoredA = first.scored(metric);
     const scoredB = second.scored(bAtHalf ? untuned(metric) : metric);
-    const difference = pairedSeedTestSetInterval(
-      first.labels,
-      scoredA.scores,
-      scoredB.scores,
-      scoredA.score,
-      { seed: options.seed, resamples: options.resamples ?? 200 },
-    );
+    const difference = options.cache
+      ? options.cache.pairedInterval(
+        first.labels,
+        scoredA.scores,
+        scoredB.scores,
+        `${metric}${bAtHalf ? " vs 0.5" : ""}@${first.prevalence}`,
+        scoredA.score,
+        bootstrapOptions(options),
+      )
+      : pairedSeedTestSetInterval(
+        first.labels,
+        scoredA.scores,
+        scoredB.scores,
+        scoredA.score,
+        bootstrapOptions(options),
+      );
     const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
     return { a, b: bAtHalf ? `${b} at 0.5` : b, metric, difference, sign };
   });
@@ -325,6 +346,11 @@ export function formatGridInterval(interval: GridInterval, digits = 3): string {
     ? " *"
     : "";
   return `${formatEstimate(interval, digits)}${mark}`;
+}
+
+/** The bootstrap's options: 200 resamples unless told otherwise, as the coverage test checks. */
+function bootstrapOptions(options: GridIntervalOptions): SeedTestSetIntervalOptions {
+  return { seed: options.seed, resamples: options.resamples ?? 200 };
 }
 
 /** Precision is undefined (not 0) for a model that flags nothing. */

@@ -7,7 +7,12 @@
 import pl from "nodejs-polars";
 import type { GridFrames } from "./experiment_grid.ts";
 import { type ConditionRow, scoreGridRuns } from "./grid_scores.ts";
-import { formatGridInterval, gridIntervals, type GridMetric } from "./grid_intervals.ts";
+import {
+  formatGridInterval,
+  type GridIntervalOptions,
+  gridIntervals,
+  type GridMetric,
+} from "./grid_intervals.ts";
 import { imbalanceStrategies } from "../training/imbalance_strategy.ts";
 import { correctForPrior } from "../metrics/prior_shift.ts";
 
@@ -90,7 +95,7 @@ export function conditionLabel(name: string): string {
 export function priorShiftRows(
   frames: GridFrames,
   ratios: readonly number[],
-  options: { seed: number; resamples?: number },
+  options: Pick<GridIntervalOptions, "seed" | "resamples" | "cache">,
 ): Record<string, string>[] {
   return ratios.flatMap((catsPerDog) =>
     imbalanceStrategies.map((strategy) => {

@@ -3,11 +3,15 @@
  * a notebook in seconds instead of re-training for an hour. A folder holds
  * one file per DataFrame and a `manifest.json` saying when and how long the
  * training ran; it is written under a temporary name and renamed into place,
- * so an interrupted run never leaves half a folder behind.
+ * so an interrupted run never leaves half a folder behind. The intervals
+ * computed from the frames are kept beside them (`intervals.json`), so a
+ * re-plot reads them instead of bootstrapping again; a re-run writes a new
+ * folder, which starts without them.
  */
 import { join } from "node:path";
 import pl from "nodejs-polars";
 import { profileName } from "./profile.ts";
+import { IntervalCache } from "../statistics/interval_cache.ts";
 
 /** What `manifest.json` records about a stored run. */
 export interface StoredManifest {
@@ -29,6 +33,8 @@ export interface StoredFrames<K extends string> {
   manifest: StoredManifest;
   /** True when they were read from the folder, false when computed now. */
   reused: boolean;
+  /** The store of intervals computed from these frames, to pass as `cache` to `gridIntervals`. */
+  intervals: IntervalCache;
 }
 
 /**
@@ -62,7 +68,7 @@ export async function storedFrames<K extends string>(
         `${(manifest.seconds / 60).toFixed(1)} min, ${manifest.profile} profile); ` +
         "RERUN=1 computes them again.",
     );
-    return { frames, manifest, reused: true };
+    return { frames, manifest, reused: true, intervals: intervalStore(folder) };
   }
   const started = performance.now();
   const frames = await compute();
@@ -77,7 +83,12 @@ export async function storedFrames<K extends string>(
     `Computed in ${(manifest.seconds / 60).toFixed(1)} min; stored in ${folder} ` +
       `(${manifest.frames.join(", ")}).`,
   );
-  return { frames, manifest, reused: false };
+  return { frames, manifest, reused: false, intervals: intervalStore(folder) };
+}
+
+/** The interval store kept in a results folder. */
+function intervalStore(folder: string): IntervalCache {
+  return new IntervalCache(join(folder, "intervals.json"));
 }
 
 function writeAtomically(

@@ -12,6 +12,7 @@ import {
 } from "../../lib/experiments/grid_intervals.ts";
 import { createRandom } from "../../lib/data/random.ts";
 import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
+import { IntervalCache } from "../../lib/statistics/interval_cache.ts";
 
 /**
  * A grid of three conditions on one balanced test set (60 dogs, 60 cats) and
@@ -199,4 +200,40 @@ Deno.test("formatGridInterval never prints -0.000, and the table puts the trivia
     columnLabel: (name) => `model ${name}`,
   });
   assertEquals(Object.keys(row), ["catsPerDog", "model good", "model noise", "trivial rules"]);
+});
+
+Deno.test("with a cache, intervals and comparisons are the same and a second pass computes none", async () => {
+  const file = `${await Deno.makeTempDir({ prefix: "grid_cache_" })}/intervals.json`;
+  const metrics: GridMetric[] = ["f1", "tunedF1", "prAuc"];
+  const pairs = [{ a: "good", b: "noise", metric: "prAuc" as const }, {
+    a: "good",
+    b: "good",
+    metric: "tunedF1" as const,
+    bAtHalf: true,
+  }];
+  const uncached = [
+    gridIntervals(frames, ["good", "noise"], metrics, options),
+    gridComparisons(frames, pairs, options),
+  ];
+  const first = new IntervalCache(file);
+  const computed = [
+    gridIntervals(frames, ["good", "noise"], metrics, { ...options, cache: first }),
+    gridComparisons(frames, pairs, { ...options, cache: first }),
+  ];
+  assertEquals(computed, uncached);
+  assertEquals([first.hits, first.misses], [0, 8]);
+  const second = new IntervalCache(file);
+  const read = [
+    gridIntervals(frames, ["good", "noise"], metrics, { ...options, cache: second }),
+    gridComparisons(frames, pairs, { ...options, cache: second }),
+  ];
+  assertEquals(read, uncached);
+  assertEquals([second.hits, second.misses], [8, 0]);
+  // The prior-shift transform changes the scores, so its intervals are other entries.
+  gridIntervals(frames, ["good"], ["f1"], {
+    ...options,
+    cache: second,
+    transform: (p) => correctForPrior(p, { trainPrevalence: 0.5, targetPrevalence: 0.1 }),
+  });
+  assertEquals(second.misses, 1);
 });

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import pl from "nodejs-polars";
 import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
 import { resultsFolder, storedFrames } from "../../lib/experiments/stored_frames.ts";
+import { thresholdMetric } from "../../lib/statistics/seed_test_interval.ts";
 
 const frame = () => pl.DataFrame({ condition: ["a", "b"], value: [0.25, 0.75] });
 
@@ -25,9 +26,19 @@ Deno.test("storedFrames computes once, stores Parquet and a manifest, then reads
   assertEquals(second.frames.runs.toRecords(), frame().toRecords());
   assertEquals(second.manifest.frames, ["runs"]);
   assert(second.manifest.seconds >= 0, "the manifest has no run time");
+  // Intervals computed from the stored frames are kept in the folder until a re-run replaces it.
+  const labels = [1, 0, 1, 0];
+  const scores = [[0.9, 0.2, 0.4, 0.1], [0.8, 0.3, 0.7, 0.6]];
+  const accuracy = thresholdMetric("accuracy");
+  second.intervals.interval(labels, scores, "accuracy", accuracy, { seed: 1, resamples: 20 });
+  assertEquals(second.intervals.file, join(folder, "intervals.json"));
+  const reread = await storedFrames(folder, compute, { rerun: false });
+  reread.intervals.interval(labels, scores, "accuracy", accuracy, { seed: 1, resamples: 20 });
+  assertEquals([reread.intervals.hits, reread.intervals.size], [1, 1]);
   const third = await storedFrames(folder, compute, { rerun: true });
   assertEquals(third.reused, false);
   assertEquals(computed, 2);
+  assertEquals(third.intervals.size, 0);
 });
 
 Deno.test("storedFrames leaves nothing behind when the computation fails", async () => {
