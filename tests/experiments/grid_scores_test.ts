@@ -138,3 +138,74 @@ Deno.test("the grid scorers name unknown runs and conditions", async () => {
     "none of z",
   );
 });
+
+Deno.test("runPredictions: runs of different conditions with the same seed stay apart, and callers get copies", () => {
+  // Sorted by condition then seed, "a"/1 is followed by "b"/1: only the condition changes.
+  const frame = pl.DataFrame({
+    condition: ["a", "a", "b", "b", "b"],
+    seed: [1, 1, 1, 1, 1],
+    example: [0, 1, 0, 1, 2],
+    probability: [0.1, 0.2, 0.3, 0.4, 0.5],
+    label: [0, 1, 1, 0, 1],
+  });
+  assertEquals(Array.from(runPredictions(frame, "a", 1).probabilities), [0.1, 0.2]);
+  const b = runPredictions(frame, "b", 1);
+  assertEquals(Array.from(b.probabilities), [0.3, 0.4, 0.5]);
+  assertEquals(Array.from(b.labels), [1, 0, 1]);
+  // Changing what one caller got does not change what the next reads.
+  b.probabilities[0] = 0.99;
+  b.labels[0] = 0;
+  const again = runPredictions(frame, "b", 1);
+  assertEquals([again.probabilities[0], again.labels[0]], [0.3, 1]);
+});
+
+Deno.test("thresholdCurves: each condition's own runs; precision is undefined from the highest score up; one seed gives no interval", () => {
+  // "z" has no runs: it adds no points. "y" has one seed: points but no interval.
+  const points = thresholdCurves(frames, { conditions: ["x", "y", "z"], prevalence });
+  assertEquals(points.length, 2 * 101 * 3);
+  const at = (condition: string, threshold: number, metric: string) =>
+    points.find((point) =>
+      point.settings.condition === condition && point.settings.threshold === threshold &&
+      point.metric === metric
+    )!;
+  assertEquals(at("y", 0.5, "f1").settings.catsPerDog, 9);
+  // Seed 2 of "x" scores at most 0.7: at 0.7 it flags nothing (a score must exceed the
+  // threshold), so its precision is undefined; at 0.69 both seeds flag something.
+  assertEquals(at("x", 0.7, "precision").undefinedSeeds, 1);
+  assert(Number.isNaN(at("x", 0.7, "precision").estimate));
+  assertEquals(at("x", 0.69, "precision").undefinedSeeds, 0);
+  const precisions = [0, 1].map((run) =>
+    scoreAtPrevalence(testLabels, runsData[run].test, 0.2).precision
+  );
+  assertAlmostEquals(
+    at("x", 0.5, "precision").estimate,
+    (precisions[0] + precisions[1]) / 2,
+    1e-12,
+  );
+  // "y" (one seed, best score 0.4) is scored with its own predictions: recall 1/3 at 0.35.
+  assertEquals(at("y", 0.35, "recall").undefinedSeeds, 0);
+  for (const metric of ["precision", "recall", "f1"]) {
+    const point = at("y", 0.35, metric);
+    assert(
+      [point.estimate, point.low, point.high].every(Number.isNaN),
+      `one seed has no mean interval (${metric})`,
+    );
+  }
+});
+
+Deno.test("the grid scorers' errors name the problem and the fix", async () => {
+  await assertRejectsWith(
+    () => runPredictions(frames.testPredictions, "x", 7),
+    'no predictions for "x", seed 7',
+    "check the name and seed against the runs frame",
+  );
+  await assertRejectsWith(
+    () => thresholdCurves(frames, { conditions: ["z", "w"], prevalence }),
+    "none of z, w is in the runs; check the names",
+  );
+  const orphan = { ...frames, runs: pl.DataFrame({ condition: ["x", "q"], seed: [1, 1] }) };
+  await assertRejectsWith(
+    () => scoreGridRuns(orphan, { prevalence }),
+    'the run "q" has no row in the conditions frame',
+  );
+});
