@@ -1,6 +1,8 @@
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import {
   formatMeanSd,
+  metricLabel,
+  type ResultMetric,
   summarize,
   summarizeResults,
   summaryBars,
@@ -113,5 +115,56 @@ Deno.test("summaries reject empty and non-finite input", async () => {
   await assertRejectsWith(
     () => summarizeResults([fakeResult("x", 1, 5, [])], ["bestEpoch"]),
     "no validation loss",
+  );
+});
+
+Deno.test("metricLabel names the two AUCs; the tables and bars use it", () => {
+  assertEquals(
+    ["auc", "prAuc", "f1"].map(metricLabel),
+    ["ROC AUC", "PR AUC", "f1"],
+  );
+  const rows = summarize([
+    { condition: "a", metric: "auc", value: 0.9 },
+    { condition: "a", metric: "prAuc", value: 0.4 },
+  ]);
+  assertEquals(summaryTableRows(rows), [
+    { condition: "a", runs: 1, "ROC AUC": "0.900 (1 run)", "PR AUC": "0.400 (1 run)" },
+  ]);
+  assertEquals(summaryBars(rows).map((bar) => bar.metric), ["ROC AUC", "PR AUC"]);
+});
+
+Deno.test("formatMeanSd: one run shows no spread even with a defined sd", () => {
+  assertEquals(formatMeanSd({ mean: 0.5, sd: 0, n: 1 }), "0.500 (1 run)");
+});
+
+Deno.test("summarizeResults: bestEpoch skips epochs without a validation loss", () => {
+  const result = fakeResult("sparse", 1, 10, [0.5, 0.4]);
+  // Epoch 1 was not validated; epochs 2 and 3 were (losses 0.5, then 0.4).
+  const unvalidated = { epoch: 1, loss: 1, lr: 1e-3, seconds: 1 };
+  result.history = [
+    unvalidated,
+    ...result.history.map((log) => ({ ...log, epoch: log.epoch + 1 })),
+  ];
+  assertEquals(summarizeResults([result], ["bestEpoch"])[0].mean, 3);
+});
+
+Deno.test("summaries' errors name the problem and the fix", async () => {
+  await assertRejectsWith(
+    () => summarize([{ condition: "a", metric: "f1", value: Infinity }]),
+    "(a, f1) is Infinity",
+    "pass finite numbers",
+  );
+  await assertRejectsWith(
+    () => summarizeResults([fakeResult("x", 1, 5, [0.5])], []),
+    "summarizeResults: no metrics; e.g. accuracy, precision, recall, f1, auc.",
+  );
+  await assertRejectsWith(
+    () => summarizeResults([fakeResult("x", 3, 5, [])], ["bestEpoch"]),
+    '"x" (seed 3) has no validation loss',
+    "give the condition a validation set or drop bestEpoch",
+  );
+  await assertRejectsWith(
+    () => summarizeResults([fakeResult("x", 1, 5, [0.5])], ["valLoss" as ResultMetric]),
+    '"valLoss" is not a numeric test metric; use one of accuracy, precision, recall, f1, auc, loss',
   );
 });
