@@ -155,3 +155,120 @@ Deno.test("the frames of real runSeeds runs: a row per run, per epoch, per test 
     results.forEach((result) => result.model.dispose());
   }
 });
+
+/** Each column's name and data type, in order. */
+function schema(frame: pl.DataFrame): [string, string][] {
+  return frame.columns.map((column) => [column, frame.getColumn(column).dtype.toString()]);
+}
+
+const int = pl.Int64.toString();
+const float = pl.Float64.toString();
+const text = pl.String.toString();
+
+Deno.test("resultsFrame: every column, its type and each run's values", () => {
+  const frame = resultsFrame(results);
+  const testKeys = [
+    ["loss", float],
+    ["accuracy", float],
+    ["precision", float],
+    ["recall", float],
+    ["f1", float],
+    ["specificity", float],
+    ["balancedAccuracy", float],
+    ["auc", float],
+    ["prAuc", float],
+    ["tp", int],
+    ["fp", int],
+    ["tn", int],
+    ["fn", int],
+    ["count", int],
+    ["prevalence", float],
+    ["threshold", float],
+  ] as const;
+  assertEquals(schema(frame), [
+    ["condition", text],
+    ["seed", int],
+    ["epochs", int],
+    ["bestEpoch", int],
+    ["seconds", float],
+    ...testKeys,
+  ]);
+  assertEquals(values(frame, "seconds"), [0.1, 0.2]);
+  for (const [key] of testKeys) {
+    assertEquals(values(frame, key), results.map((result) => result.test[key]), key);
+  }
+  // The fixture's metrics are fractions, so an integer column would have changed them.
+  assertEquals(values(frame, "specificity"), [0.5, 1]);
+});
+
+Deno.test("historiesFrame: every column, its type and each epoch's values", () => {
+  const logged = [
+    fakeRun("a", 3, [0.9, 0.6, 0.25, 0.75], [{
+      epoch: 1,
+      loss: 0.75,
+      lr: 0.125,
+      valLoss: 0.5,
+      valTp: 1,
+      valFp: 2,
+      valTn: 3,
+      valFn: 4,
+      valAccuracy: 0.25,
+      valPrecision: 0.375,
+      valRecall: 0.625,
+      valAuc: 0.875,
+      seconds: 1.5,
+    }]),
+    fakeRun("b", 4, [0.8, 0.5, 0.25, 0.5], [epoch(1, 0.5)]),
+  ];
+  const frame = historiesFrame(logged);
+  const keys = [
+    ["loss", float],
+    ["lr", float],
+    ["valLoss", float],
+    ["valTp", int],
+    ["valFp", int],
+    ["valTn", int],
+    ["valFn", int],
+    ["valAccuracy", float],
+    ["valPrecision", float],
+    ["valRecall", float],
+    ["valAuc", float],
+    ["seconds", float],
+  ] as const;
+  assertEquals(schema(frame), [["condition", text], ["seed", int], ["epoch", int], ...keys]);
+  assertEquals(values(frame, "seed"), [3, 4]);
+  for (const [key] of keys) {
+    assertEquals(
+      values(frame, key),
+      logged.map((run) => run.history[0][key] ?? null),
+      key,
+    );
+  }
+});
+
+Deno.test("predictionsFrame: the validation set's predictions, and a run with half of them refused", async () => {
+  const withValidation = results.map((result, run) => ({
+    ...result,
+    validationProbabilities: Float32Array.of(0.5 + run / 4, 0.125),
+    validationLabels: Uint8Array.of(1, 0),
+  }));
+  const frame = predictionsFrame(withValidation, "validation");
+  assertEquals(values(frame, "condition"), ["weighted", "weighted", "plain", "plain"]);
+  assertEquals(values(frame, "example"), [0, 1, 0, 1]);
+  assertEquals(values(frame, "probability"), [0.5, 0.125, 0.75, 0.125]);
+  assertEquals(values(frame, "label"), [1, 0, 1, 0]);
+  await assertRejectsWith(
+    () => predictionsFrame([{ ...withValidation[0], validationLabels: undefined }], "validation"),
+    'predictionsFrame: run 0 ("weighted", seed 1) has no validation predictions',
+    "give its condition a validation set",
+  );
+});
+
+Deno.test("resultsFrame: the best epoch is the first of tied validation losses", () => {
+  const tied = fakeRun("tied", 1, [0.9, 0.6, 0.25, 0.75], [
+    epoch(1, 0.7, 0.5),
+    epoch(2, 0.6, 0.4),
+    epoch(3, 0.5, 0.4),
+  ]);
+  assertEquals(values(resultsFrame([tied]), "bestEpoch"), [2]);
+});
