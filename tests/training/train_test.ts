@@ -12,6 +12,9 @@ import { buildLogisticRegression } from "../../lib/models/tabular_model.ts";
 import { focalLoss } from "../../lib/training/focal_loss.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { trainModel } from "../../lib/training/train.ts";
+import { adam } from "../../lib/training/adam.ts";
+import type { TrainingCallback } from "../../lib/training/callbacks/callback.ts";
+import type { ProgressReporter } from "../../lib/training/progress.ts";
 import { clusters, softmaxModel } from "../fixtures/clusters.ts";
 import {
   focalByHand,
@@ -237,6 +240,7 @@ Deno.test("trainModel refuses a custom loss together with classWeight", async ()
         progress: "none",
       }),
     "either classWeight or a custom loss",
+    "its own class weighting (its alpha)",
   );
 });
 
@@ -407,6 +411,35 @@ Deno.test("trainModel names bad options and labels the model cannot output", asy
   );
   await assertRejectsWith(
     () =>
+      trainModel(
+        softmaxModel(),
+        stream(arrayDataset(new Float32Array(6), [2], Uint8Array.of(3, 0, 1))),
+        options,
+      ),
+    "training label at index 0 is 3",
+    "0 … 2",
+  );
+  await assertRejectsWith(
+    () =>
+      trainModel(softmaxModel(), stream(clusters(9)), {
+        ...options,
+        validation: arrayDataset(new Float32Array(8), [2], Uint8Array.of(0, 1, 2, 4)),
+      }),
+    "validation label at index 3 is 4",
+    "one output per class",
+  );
+  await assertRejectsWith(
+    () =>
+      trainModel(
+        softmaxModel(),
+        stream(arrayDataset(new Float32Array(0), [2], new Uint8Array(0))),
+        options,
+      ),
+    "training stream has no example",
+    "a non-empty dataset",
+  );
+  await assertRejectsWith(
+    () =>
       trainModel(softmaxModel(), stream(clusters(9)), {
         ...options,
         classWeight: [1, 2, 3] as unknown as Record<number, number>,
@@ -420,6 +453,7 @@ Deno.test("trainModel names bad options and labels the model cannot output", asy
         loss: (labels, probabilities) => tf.losses.logLoss(labels, probabilities) as tf.Scalar,
       }),
     "custom loss is for a model with one sigmoid output",
+    "drop the loss option",
   );
 });
 
@@ -435,4 +469,93 @@ Deno.test("trainModel and predictProbabilities on arrays never read a tensor syn
     });
     assertEquals((await predictProbabilities(model, data)).length, 30 * 3);
   });
+});
+
+Deno.test("trainModel calls every callback hook and the given progress reporter, in order, with the run's facts", async () => {
+  const events: string[] = [];
+  const record = (event: string) => {
+    events.push(event);
+    return Promise.resolve();
+  };
+  const reporter: ProgressReporter = {
+    trainBegin: (info) => record(`trainBegin ${JSON.stringify(info)}`),
+    batchEnd: (epoch, batch, meanLoss) => record(`batchEnd ${epoch} ${batch} ${meanLoss}`),
+    epochEnd: (log, notes) => record(`epochEnd ${log.epoch} ${log.loss} ${notes}`),
+    trainEnd: (history, notes) => record(`trainEnd ${history.length} ${notes}`),
+  };
+  const full: TrainingCallback = {
+    onTrainBegin: (context) => void events.push(`onTrainBegin notes [${context.notes}]`),
+    onEpochEnd: (log, context) => void context.notes.push(`note ${log.epoch}`),
+    onTrainEnd: (context) => void context.notes.push("done"),
+  };
+  // Callbacks with only some hooks are called for those alone.
+  const epochOnly: TrainingCallback = {
+    onEpochEnd: (log) => void events.push(`epoch ${log.epoch}`),
+  };
+  const endsOnly: TrainingCallback = {
+    onTrainBegin: () => void events.push("begin only"),
+    onTrainEnd: () => void events.push("end only"),
+  };
+  const history = await trainModel(
+    softmaxModel(),
+    arrayStream(clusters(12), { batchSize: 4, seed: 1 }),
+    {
+      epochs: 2,
+      optimizer: tf.train.sgd(0.1),
+      callbacks: [full, epochOnly, endsOnly],
+      progress: reporter,
+      label: "run B",
+    },
+  );
+  const [first, second] = history.map((log) => log.loss);
+  // A fast epoch's losses are read once, at its end: one batchEnd with all 3 batches and their mean.
+  assertEquals(events, [
+    "onTrainBegin notes []",
+    "begin only",
+    `trainBegin ${JSON.stringify({ epochs: 2, batchesPerEpoch: 3, label: "run B" })}`,
+    `batchEnd 1 3 ${first}`,
+    "epoch 1",
+    `epochEnd 1 ${first} note 1`,
+    `batchEnd 2 3 ${second}`,
+    "epoch 2",
+    `epochEnd 2 ${second} note 2`,
+    "end only",
+    "trainEnd 2 done",
+  ]);
+});
+
+Deno.test("trainModel frees what it makes: batches and its own optimizer; a given optimizer stays usable", async () => {
+  const data = clusters(12);
+  const model = softmaxModel();
+  const before = tf.memory().numTensors;
+  await trainModel(model, arrayStream(data, { batchSize: 4, seed: 1 }), {
+    epochs: 2,
+    progress: "none",
+  });
+  assertEquals(tf.memory().numTensors, before, "no tensor outlives training with the default Adam");
+  // A given optimizer is the caller's: trainModel leaves it whole, so it can train on.
+  const optimizer = adam(0.01);
+  for (let run = 0; run < 2; run++) {
+    await trainModel(model, arrayStream(data, { batchSize: 4, seed: 1 }), {
+      epochs: 1,
+      optimizer,
+      progress: "none",
+    });
+  }
+  assertEquals(optimizer.iterations, 6, "two runs of 3 steps on one optimizer");
+  optimizer.dispose();
+  model.dispose();
+});
+
+Deno.test("trainModel logs each epoch's wall time in seconds", async () => {
+  const started = performance.now();
+  const history = await trainModel(softmaxModel(), arrayStream(clusters(12), { seed: 1 }), {
+    epochs: 2,
+    optimizer: tf.train.sgd(0.1),
+    progress: "none",
+  });
+  const elapsed = (performance.now() - started) / 1000;
+  const total = history.reduce((sum, log) => sum + log.seconds, 0);
+  assert(history.every((log) => log.seconds > 0), `seconds ${history.map((log) => log.seconds)}`);
+  assert(total <= elapsed, `epochs took ${total} s of a ${elapsed} s call`);
 });
