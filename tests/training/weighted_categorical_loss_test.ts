@@ -26,10 +26,31 @@ Deno.test("weightedCategoricalCrossEntropy matches a hand computation, with and 
   );
 });
 
+Deno.test("weightedCategoricalCrossEntropy clips probabilities to [ε, 1 − ε] as Keras does", () => {
+  // A certain right answer still costs −ln(1 − ε) (in float32), a certain wrong one −ln ε.
+  const loss = (row: number[]) =>
+    weightedCategoricalCrossEntropy(tf.tensor1d([0], "int32"), tf.tensor2d([row])).dataSync()[0];
+  assertAlmostEquals(loss([1, 0, 0]), -Math.log(Math.fround(1 - 1e-7)), 1e-9);
+  assertAlmostEquals(loss([0, 1, 0]), -Math.log(1e-7), 1e-4);
+});
+
 Deno.test("checkClassWeight refuses an array of weights (the article's mistake) and bad keys", async () => {
-  await assertRejectsWith(() => checkClassWeight([0.5, 8], 2), "array", "mapping");
+  await assertRejectsWith(
+    () => checkClassWeight([0.5, 8], 2),
+    "array",
+    "mapping",
+    'computeClassWeight(labels, "balanced")',
+  );
   await assertRejectsWith(() => checkClassWeight(Float64Array.of(0.5, 8), 2), "array");
-  await assertRejectsWith(() => checkClassWeight({ 3: 1 }, 3), 'key "3"', "0 … 2");
-  await assertRejectsWith(() => checkClassWeight({ 0: -1 }, 2), "classWeight[0] is -1");
+  const keyFix = "key each weight by a class index";
+  await assertRejectsWith(() => checkClassWeight({ 3: 1 }, 3), 'key "3"', "0 … 2", keyFix);
+  await assertRejectsWith(() => checkClassWeight({ "-1": 1 }, 3), 'key "-1"', keyFix);
+  await assertRejectsWith(() => checkClassWeight({ "0.5": 1 }, 3), 'key "0.5"', keyFix);
+  await assertRejectsWith(() => checkClassWeight({ 0: -1 }, 2), "classWeight[0] is -1", "≥ 0");
+  const mappingFix = "pass a mapping {class: weight}";
+  await assertRejectsWith(() => checkClassWeight(null, 2), "classWeight is null;", mappingFix);
+  await assertRejectsWith(() => checkClassWeight(10, 2), "classWeight is number;", mappingFix);
   assertEquals(checkClassWeight({ 0: 0.5, 1: 8 }, 2), { 0: 0.5, 1: 8 });
+  // A weight of 0 is allowed: it drops a class from the loss.
+  assertEquals(checkClassWeight({ 0: 0, 1: 1 }, 2), { 0: 0, 1: 1 });
 });
