@@ -4,6 +4,8 @@ import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
 import { historiesByCondition, runSeeds } from "../../lib/experiments/repeated_runs.ts";
 import { predictProbabilities } from "../../lib/models/predict.ts";
+import { disposeModels } from "../../lib/experiments/experiment.ts";
+import { builtSeeds } from "../fixtures/counted_conditions.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -53,4 +55,44 @@ Deno.test("runSeeds rejects bad input", async () => {
   await assertRejectsWith(() => runSeeds([], never), "no seeds");
   await assertRejectsWith(() => runSeeds([1, 1], never), "seed 1 appears twice");
   await assertRejectsWith(() => runSeeds([1.5], never), "whole numbers");
+});
+
+Deno.test("runSeeds: workers must be a whole number ≥ 1, and more than 1 needs a recipe", async () => {
+  const never = () => {
+    throw new Error("should not be called");
+  };
+  for (const workers of [0, 1.5, -2]) {
+    await assertRejectsWith(
+      () => runSeeds([1], never, { workers }),
+      `runSeeds: workers is ${workers}; give a whole number ≥ 1`,
+      "more runs them side by side",
+    );
+  }
+  await assertRejectsWith(
+    () => runSeeds([1, 2], never, { workers: 2 }),
+    "runSeeds: workers: 2 needs a recipe, since a function cannot be sent to a worker",
+    "Fix: export the function from a module",
+    '{ module: import.meta.url, export: "itsName", args }, or leave workers at 1',
+  );
+  await assertRejectsWith(() => runSeeds([2.5], never), "seeds[0] is 2.5; seeds are whole numbers");
+});
+
+Deno.test("runSeeds: a recipe runs in this thread with one worker, in worker threads with more", async () => {
+  const recipe = {
+    module: new URL("../fixtures/counted_conditions.ts", import.meta.url).href,
+    export: "countedLogistic",
+    args: { epochs: 1 },
+  };
+  builtSeeds.length = 0;
+  const here = await runSeeds([4, 7], recipe);
+  assertEquals(builtSeeds, [4, 7]);
+  const inWorkers = await runSeeds([4, 7], recipe, { workers: 2 });
+  // Built in the workers' own copies of the module, not in this thread's.
+  assertEquals(builtSeeds, [4, 7]);
+  assertEquals(inWorkers.map((result) => result.seed), [4, 7]);
+  assertEquals(
+    inWorkers.map((result) => [...result.testProbabilities]),
+    here.map((result) => [...result.testProbabilities]),
+  );
+  disposeModels([...here, ...inWorkers]);
 });
