@@ -55,3 +55,48 @@ Deno.test("findStoredTable picks the last table with the columns, or undefined",
   assertEquals(await findStoredTable(path, ["no such column"]), undefined);
   await assertRejectsWith(() => storedTables(`${path}.missing`), "Cannot read the stored notebook");
 });
+
+/** The tables of a notebook with one code cell whose stream outputs are `texts`. */
+async function tablesOfTexts(...texts: string[]) {
+  const notebook = {
+    cells: [{
+      cell_type: "code",
+      outputs: texts.map((text) => ({ output_type: "stream", text })),
+    }],
+  };
+  const path = await Deno.makeTempFile({ suffix: ".ipynb" });
+  await Deno.writeTextFile(path, JSON.stringify(notebook));
+  return await storedTables(path);
+}
+
+Deno.test("stored tables: a table ends at a blank or whitespace-only line; a blank caption line is no caption", async () => {
+  const [first, second] = await tablesOfTexts(
+    "\nrun  loss\n---  ----\n1    0.5\n2    0.4\n   \nrest of the output\n",
+    "Caption\nx  y\n-  -   \n1  2\n\nnot a row\n",
+  );
+  assertEquals(first.caption, undefined);
+  assertEquals(first.columns, ["run", "loss"]);
+  assertEquals(first.rows, [{ run: "1", loss: "0.5" }, { run: "2", loss: "0.4" }]);
+  // A line of dashes with trailing spaces is still a table's rule.
+  assertEquals(second.caption, "Caption");
+  assertEquals(second.rows, [{ x: "1", y: "2" }]);
+});
+
+Deno.test("stored tables: lines that only start or end with dashes, or come first, are not rules", async () => {
+  assertEquals(
+    await tablesOfTexts(
+      "------\nafter a separator\n",
+      "epoch 1\nloss --\n",
+      "bias\n-1 is the initial bias\n",
+    ),
+    [],
+  );
+});
+
+Deno.test("storedTables: an unreadable notebook is an error naming the fix", async () => {
+  await assertRejectsWith(
+    () => storedTables("no/such/notebook.ipynb"),
+    'Cannot read the stored notebook "no/such/notebook.ipynb"',
+    "give the path of an .ipynb file, relative to the working directory",
+  );
+});
