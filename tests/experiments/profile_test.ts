@@ -33,7 +33,7 @@ Deno.test("a PROFILE other than full or quick is an error naming the value and b
       () => withProfile(value, profileName),
       `PROFILE is "${value}"`,
       "PROFILE=full",
-      "PROFILE=quick",
+      "PROFILE=quick (tiny subsets, one epoch)",
     );
     await assertRejectsWith(
       () => withProfile(value, () => byProfile({ full: 1, quick: 2 })),
