@@ -4,11 +4,12 @@
  * improve upwards.
  */
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals } from "../../assert.ts";
+import { assert, assertEquals, assertRejectsWith } from "../../assert.ts";
 import {
   BestMonitoredValue,
   lowerIsBetter,
   type MonitoredMetric,
+  monitoredValue,
 } from "../../../lib/training/callbacks/callback.ts";
 import { EarlyStopping } from "../../../lib/training/callbacks/early_stopping.ts";
 import { ReduceLROnPlateau } from "../../../lib/training/callbacks/reduce_lr_on_plateau.ts";
@@ -25,6 +26,17 @@ Deno.test("A callback monitoring a metric the epoch did not log names the availa
   }
   assert(message.includes(`monitors "valAuc"`), message);
   assert(message.includes("valLoss"), message);
+});
+
+Deno.test("monitoredValue lists exactly the numbers the epoch logged, and refuses NaN", async () => {
+  const log = { epoch: 3, loss: 0.5, lr: 1e-3, valLoss: NaN, valAuc: undefined, seconds: 2 };
+  assertEquals(monitoredValue(log, "loss", "Caller"), 0.5);
+  await assertRejectsWith(
+    () => monitoredValue(log, "valAuc", "Caller"),
+    'Caller monitors "valAuc", which epoch 3 did not log. ' +
+      "Available: epoch, loss, lr, valLoss, seconds. Pass validation data",
+  );
+  await assertRejectsWith(() => monitoredValue(log, "valLoss", "Caller"), 'monitors "valLoss"');
 });
 
 Deno.test("the automatic mode: higher is better for accuracy, precision, recall, AUC and true counts", () => {

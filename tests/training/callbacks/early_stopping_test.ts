@@ -1,6 +1,6 @@
 /** EarlyStopping (lib/training/callbacks/early_stopping.ts) on scripted validation losses. */
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals } from "../../assert.ts";
+import { assert, assertEquals, assertRejectsWith } from "../../assert.ts";
 import { EarlyStopping } from "../../../lib/training/callbacks/early_stopping.ts";
 import { drive } from "../../fixtures/scripted_callbacks.ts";
 
@@ -33,12 +33,73 @@ Deno.test("EarlyStopping without restoreBestWeights keeps the last weights; minD
   assertEquals(run.finalWeight, 3);
 });
 
-Deno.test("EarlyStopping rejects bad options", () => {
-  let thrown = false;
-  try {
-    new EarlyStopping({ patience: -1 });
-  } catch {
-    thrown = true;
+Deno.test("EarlyStopping's note names the metric, the epochs without improvement and the best epoch", () => {
+  const run = drive([new EarlyStopping({ patience: 2 })], [0.5, 0.4, 0.45, 0.41, 0.3]);
+  assertEquals(run.notes, [
+    "EarlyStopping: valLoss has not improved for 2 epochs (best: epoch 2); stopping.",
+  ]);
+});
+
+Deno.test("EarlyStopping with patience 0 stops at the first epoch without improvement, never after epoch 1", () => {
+  // An infinite first loss is no improvement on the starting best (∞), but, as in Keras, epoch 1
+  // never stops training.
+  const stopper = new EarlyStopping({ patience: 0 });
+  const run = drive([stopper], [Infinity, 0.5, 0.4, 0.4, 0.3]);
+  assertEquals([run.epochsRun, stopper.bestEpoch, stopper.stoppedEpoch], [4, 3, 4]);
+});
+
+/** A one-weight model and a context for calling a callback's hooks by hand. */
+function handContext() {
+  const model = tf.sequential({
+    layers: [tf.layers.dense({ units: 1, inputShape: [1], useBias: false })],
+  });
+  const optimizer = tf.train.sgd(1);
+  return { model, optimizer, stopTraining: false, notes: [] as string[] };
+}
+
+const epochLog = (epoch: number, valLoss: number) => ({
+  epoch,
+  loss: 0,
+  lr: 1,
+  valLoss,
+  seconds: 0,
+});
+
+Deno.test("EarlyStopping frees the weights it keeps, and keeps none without restoreBestWeights", () => {
+  const context = handContext();
+  const before = tf.memory().numTensors;
+  const keeping = new EarlyStopping({ patience: 5, restoreBestWeights: true });
+  for (const run of [1, 2]) {
+    keeping.onTrainBegin();
+    [0.5, 0.4, 0.3].forEach((valLoss, i) => keeping.onEpochEnd(epochLog(i + 1, valLoss), context));
+    assertEquals(tf.memory().numTensors, before + 1, `run ${run}: one copy of the one weight`);
+    // Run 1 is cut short (no onTrainEnd): the next onTrainBegin frees its copy.
   }
-  assert(thrown, "patience -1 was accepted");
+  keeping.onTrainEnd(context);
+  assertEquals(tf.memory().numTensors, before, "the copy is freed at the end");
+  const plain = new EarlyStopping({ patience: 5 });
+  plain.onTrainBegin();
+  [0.5, 0.4].forEach((valLoss, i) => plain.onEpochEnd(epochLog(i + 1, valLoss), context));
+  assertEquals(tf.memory().numTensors, before, "no copy without restoreBestWeights");
+  plain.onTrainEnd(context);
+  context.model.dispose();
+  context.optimizer.dispose();
+});
+
+Deno.test("EarlyStopping restores nothing when no epoch improved", () => {
+  const stopper = new EarlyStopping({ patience: 1, restoreBestWeights: true });
+  const run = drive([stopper], [Infinity, Infinity, Infinity]);
+  assertEquals([run.epochsRun, stopper.bestEpoch, run.finalWeight], [2, 0, 2]);
+  assert(!run.notes.some((note) => note.includes("restored")), run.notes.join("\n"));
+});
+
+Deno.test("EarlyStopping names a metric the epoch did not log, and a bad patience", async () => {
+  await assertRejectsWith(
+    () => drive([new EarlyStopping({ monitor: "valAuc" })], [0.5]),
+    'EarlyStopping monitors "valAuc"',
+  );
+  await assertRejectsWith(
+    () => new EarlyStopping({ patience: -1 }),
+    "EarlyStopping patience must be non-negative, got -1",
+  );
 });

@@ -5,7 +5,7 @@
  * as notebook 03 runs them).
  */
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertAlmostEquals, assertEquals } from "../../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../../assert.ts";
 import { adam } from "../../../lib/training/adam.ts";
 import { prepareDataset, toTensors } from "../../../lib/data/batches.ts";
 import { trainModel } from "../../../lib/training/train.ts";
@@ -61,14 +61,77 @@ Deno.test("ReduceLROnPlateau: minDelta, cooldown and minLr", () => {
   assertEquals(bounded.rates, [1, 1, 0.1, 0.05]);
 });
 
-Deno.test("ReduceLROnPlateau rejects bad options", () => {
-  let thrown = false;
-  try {
-    new ReduceLROnPlateau({ factor: 1.5 });
-  } catch {
-    thrown = true;
+Deno.test("ReduceLROnPlateau refuses a factor outside (0, 1) and a negative patience or cooldown, naming them", async () => {
+  for (const factor of [0, 1, 1.5]) {
+    await assertRejectsWith(
+      () => new ReduceLROnPlateau({ factor }),
+      `ReduceLROnPlateau factor must be in (0, 1), got ${factor}.`,
+    );
   }
-  assert(thrown, "factor 1.5 was accepted");
+  for (const options of [{ patience: -1 }, { cooldown: -1 }]) {
+    await assertRejectsWith(
+      () => new ReduceLROnPlateau(options),
+      "ReduceLROnPlateau patience and cooldown must be non-negative.",
+    );
+  }
+  // Patience 0 and cooldown 0 are allowed (as in Keras, patience 0 acts like 1: a reduction after
+  // every epoch without improvement).
+  const eager = drive([new ReduceLROnPlateau({ patience: 0, cooldown: 0, factor: 0.5 })], [
+    1,
+    1,
+    1,
+  ]);
+  assertEquals(eager.rates, [1, 1, 0.5]);
+  await assertRejectsWith(
+    () => drive([new ReduceLROnPlateau({ monitor: "valAuc" })], [0.5]),
+    'ReduceLROnPlateau monitors "valAuc"',
+  );
+});
+
+Deno.test("ReduceLROnPlateau's note names the metric, the epochs without improvement and both rates", () => {
+  const { notes } = drive([new ReduceLROnPlateau({ patience: 2, factor: 0.5 })], [1, 1, 1], 0.01);
+  assertEquals(notes, [
+    "ReduceLROnPlateau: valLoss has not improved for 2 epochs; learning rate 1.0e-2 -> 5.0e-3",
+  ]);
+});
+
+Deno.test("ReduceLROnPlateau at minLr reduces no further and writes no note", () => {
+  const run = drive([new ReduceLROnPlateau({ patience: 1, factor: 0.5, minLr: 0.5 })], [
+    1,
+    1,
+    1,
+    1,
+  ]);
+  assertEquals(run.rates, [1, 1, 0.5, 0.5]);
+  assertEquals(run.notes.length, 1, run.notes.join("\n"));
+});
+
+Deno.test("ReduceLROnPlateau counts epochs again as soon as the cooldown is over (or at once without one)", () => {
+  // Patience 2, no cooldown: after the reduction at epoch 3 the wait restarts at once, so the
+  // next reduction comes 2 epochs later, after epoch 5.
+  const { rates } = drive([new ReduceLROnPlateau({ patience: 2, factor: 0.5 })], [
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+  ]);
+  assertEquals(rates, [1, 1, 1, 0.5, 0.5, 0.25]);
+  // Patience 2, cooldown 1 (counted as Keras does): epoch 4 takes the counter to 0 and is counted,
+  // so the next reductions come after epochs 5 and 7; counting on from an expired cooldown as if
+  // it had just ended would put the second one after epoch 6.
+  const cooled = drive([new ReduceLROnPlateau({ patience: 2, factor: 0.5, cooldown: 1 })], [
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+    1,
+  ]);
+  assertEquals(cooled.rates, [1, 1, 1, 0.5, 0.5, 0.25, 0.25, 0.125]);
 });
 
 /**
