@@ -97,3 +97,63 @@ Deno.test("RunningLoss refuses a non-scalar loss, a bad example count and a nega
   await assertRejectsWith(() => new RunningLoss(-1), "readEveryMs must be a number ≥ 0, got -1");
   tf.dispose([vector, scalar]);
 });
+
+/** Runs `body` with `performance.now()` returning `clock.now`, which the body may move. */
+async function withClock(body: (clock: { now: number }) => Promise<void>): Promise<void> {
+  const clock = { now: 10_000 };
+  Object.defineProperty(performance, "now", { value: () => clock.now, configurable: true });
+  try {
+    await body(clock);
+  } finally {
+    delete (performance as unknown as Record<string, unknown>).now;
+  }
+}
+
+Deno.test("RunningLoss.readIfDue reads once readEveryMs has passed since the last read, not before", async () => {
+  await withClock(async (clock) => {
+    const losses = new RunningLoss(500);
+    losses.add(tf.scalar(1), 2);
+    clock.now += 499;
+    assertEquals(await losses.readIfDue(), false, "499 ms after the start");
+    clock.now += 1;
+    assertEquals(await losses.readIfDue(), true, "500 ms after the start");
+    losses.add(tf.scalar(3), 2);
+    clock.now += 100;
+    assertEquals(await losses.readIfDue(), false, "100 ms after the last read");
+    assertEquals([losses.batchesRead, losses.mean], [1, 1]);
+    losses.dispose();
+    // readEveryMs 0 reads every batch, even when no time has passed at all.
+    const eager = new RunningLoss(0);
+    eager.add(tf.scalar(1), 1);
+    assertEquals(await eager.readIfDue(), true);
+  });
+  assert(performance.now() > 0, "the real clock is back");
+});
+
+Deno.test("runEpoch with readEveryMs 0 reports the running mean after every batch, then the epoch's", async () => {
+  const seen: [number, number][] = [];
+  const mean = await runEpoch(
+    [2, 4, 6],
+    (loss) => ({ loss: tf.scalar(loss), examples: loss }),
+    (batchesRead, meanLoss) => {
+      seen.push([batchesRead, meanLoss]);
+      return Promise.resolve();
+    },
+    0,
+  );
+  // Means per example: 2·2 / 2, (4 + 16) / 6, (4 + 16 + 36) / 12.
+  assertEquals(seen, [[1, 2], [2, 20 / 6], [3, 56 / 12], [3, 56 / 12]]);
+  assertEquals(mean, 56 / 12);
+});
+
+Deno.test("RunningLoss.dispose frees the unread losses and forgets them", async () => {
+  const before = tf.memory().numTensors;
+  const losses = new RunningLoss(60_000);
+  losses.add(tf.scalar(1), 1);
+  losses.add(tf.scalar(2), 1);
+  losses.dispose();
+  assertEquals(tf.memory().numTensors, before);
+  await losses.read();
+  assertEquals(losses.batchesRead, 0, "a read after dispose has nothing to read");
+  assert(Number.isNaN(losses.mean));
+});
