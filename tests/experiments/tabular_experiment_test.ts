@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import { writeCoil2000Fixture } from "../fixtures/coil2000.ts";
 import { featuresAndTarget, fitStandardizer, loadCoil2000 } from "../../lib/data/coil2000.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
@@ -16,9 +16,10 @@ import {
   strategyTable,
   tabularCondition,
   type TabularConditionOptions,
+  type TabularModelKind,
   type TabularResult,
 } from "../../lib/experiments/tabular_experiment.ts";
-import { buildLogisticRegression } from "../../lib/models/tabular_model.ts";
+import { buildDenseNet, buildLogisticRegression } from "../../lib/models/tabular_model.ts";
 import { weightedBceByHand } from "../fixtures/first_step.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
@@ -141,4 +142,65 @@ Deno.test("tabularCondition finds the fixture's signal (positives lean high on 5
   });
   // An untrained or constant model ranks at chance (0.5); the lean separates the classes.
   assert(result.test.auc > 0.95, `ROC AUC ${result.test.auc}`);
+});
+
+Deno.test("tabularCondition: the dense net is the article's network built from the run's seed, on the table's features", () => {
+  const condition = tabularCondition({
+    strategy: "nothing",
+    model: "dense net",
+    seed: 3,
+    train,
+    evaluation: evaluationSet,
+    standardizer,
+    epochs: 1,
+  });
+  assertEquals(condition.settings, { model: "dense net", strategy: "nothing" });
+  // Runs of the study print nothing per epoch.
+  assertEquals(condition.progress, "none");
+  const model = condition.model!(3);
+  const reference = buildDenseNet({ inputSize: 85, seed: 3 });
+  assertEquals(model.inputs[0].shape, [null, 85]);
+  assertEquals(
+    model.getWeights().map((weight) => [...weight.dataSync()]),
+    reference.getWeights().map((weight) => [...weight.dataSync()]),
+  );
+  model.dispose();
+  reference.dispose();
+});
+
+Deno.test("tabularCondition: another target column is read when named", () => {
+  const renamed = train.rename({ CARAVAN: "Response" });
+  const condition = tabularCondition({
+    strategy: "undersampling",
+    model: "logistic regression",
+    seed: 1,
+    train: renamed,
+    evaluation: evaluationSet,
+    standardizer,
+    epochs: 1,
+    target: "Response",
+  });
+  const positives = [...train.getColumn("CARAVAN")].filter((value) => value === 1).length;
+  // Undersampled on the named target: as many negatives as positives.
+  assertEquals(condition.train.labels.length, 2 * positives);
+});
+
+Deno.test("tabular strategies and models: unknown names are errors listing the valid ones", async () => {
+  await assertRejectsWith(
+    () => strategyTable(train, "smote" as ImbalanceStrategy, 1),
+    'Unknown strategy "smote"; use one of nothing, balanced weights, oversampling, undersampling.',
+  );
+  await assertRejectsWith(
+    () =>
+      tabularCondition({
+        strategy: "nothing",
+        model: "random forest" as TabularModelKind,
+        seed: 1,
+        train,
+        evaluation: evaluationSet,
+        standardizer,
+        epochs: 1,
+      }),
+    'Unknown model "random forest"; use "dense net" or "logistic regression".',
+  );
 });
