@@ -1,8 +1,10 @@
 import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
-import { prepareDataset, toTensors } from "../../lib/data/batches.ts";
+import { arrayDataset } from "../../lib/data/array_dataset.ts";
+import { arrayStream, prepareDataset, toTensors } from "../../lib/data/batches.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { runExperimentGrid } from "../../lib/experiments/experiment_grid.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
+import { buildLogisticRegression } from "../../lib/models/tabular_model.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
 import { trainingModeOutputs, weightedBceByHand } from "../fixtures/first_step.ts";
 import * as tf from "@tensorflow/tfjs";
@@ -89,4 +91,64 @@ Deno.test("runExperimentGrid refuses repeated names and conditions without valid
     "has no validation set",
   );
   await assertRejectsWith(() => runExperimentGrid([], make, { seeds: [1] }), "no grid points");
+});
+
+/** Logistic regression on four points: a grid run that takes milliseconds. */
+function pointsCondition(seed: number, withValidation = true) {
+  const data = arrayDataset(new Float32Array([-2, 1, -1, 2]), [1], Uint8Array.of(0, 0, 1, 1));
+  return {
+    model: (modelSeed: number) => buildLogisticRegression({ inputSize: 1, seed: modelSeed }),
+    train: arrayStream(data, { batchSize: 2, seed }),
+    test: data,
+    ...(withValidation ? { validation: data } : {}),
+    epochs: 1,
+    progress: "none" as const,
+  };
+}
+
+Deno.test("runExperimentGrid prints each point's position, runs and mean test ROC AUC", async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  // A clock far from 0, so the elapsed time is only right as a difference of two readings.
+  const realNow = performance.now.bind(performance);
+  performance.now = () => realNow() + 1e7;
+  const started = performance.now();
+  let frames;
+  let minutes;
+  try {
+    frames = await runExperimentGrid(
+      [{ name: "p" }, { name: "q" }],
+      (_point, seed) => pointsCondition(seed),
+      { seeds: [1, 2, 3] },
+    );
+  } finally {
+    minutes = (performance.now() - started) / 60000;
+    console.log = log;
+    performance.now = realNow;
+  }
+  const aucs = frames.runs.getColumn("auc").toArray() as number[];
+  const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / values.length;
+  // The seeds give different AUCs, so a sum or a wrong divisor shows.
+  assert(new Set(aucs.slice(0, 3)).size > 1, `AUCs ${aucs}`);
+  assertEquals(lines.length, 2);
+  lines.forEach((line, point) => {
+    const name = ["p", "q"][point];
+    const auc = mean(aucs.slice(3 * point, 3 * point + 3)).toFixed(3);
+    const prefix = `[${point + 1}/2] ${name}: 3 runs, test ROC AUC ${auc} on average; `;
+    assert(line.startsWith(prefix), `"${line}" does not start with "${prefix}"`);
+    const match = line.slice(prefix.length).match(/^(\d+\.\d) min so far\.$/);
+    assert(match !== null, `"${line}" lacks the minutes so far`);
+    assert(Number(match[1]) <= minutes + 0.05, `${match[1]} min of ${minutes}`);
+  });
+});
+
+Deno.test("runExperimentGrid refuses a point where only some seeds have a validation set", async () => {
+  await assertRejectsWith(
+    () =>
+      runExperimentGrid([{ name: "half" }], (_point, seed) => pointsCondition(seed, seed === 1), {
+        seeds: [1, 2],
+      }),
+    'runExperimentGrid: "half" has no validation set; give every condition one.',
+  );
 });
