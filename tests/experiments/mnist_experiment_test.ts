@@ -5,7 +5,9 @@ import { createRandom, deriveSeed, shuffled } from "../../lib/data/random.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { runCondition } from "../../lib/experiments/experiment.ts";
 import {
+  MNIST_TUTORIAL_BATCH_SIZE,
   mnistCondition,
+  type MnistResult,
   perClassRecallRows,
   perClassRecallTable,
 } from "../../lib/experiments/mnist_experiment.ts";
@@ -71,4 +73,52 @@ Deno.test("mnistCondition's first step reports the class-weighted categorical cr
   };
   assertAlmostEquals(await run(classWeight), expected, 1e-5);
   assertAlmostEquals(await run(), plain, 1e-5);
+});
+
+Deno.test("mnistCondition: RMSprop at the given rate (default 1e-3) and batches of the given size (default 56)", () => {
+  const options = {
+    name: "setup",
+    train: fakeDigits(120),
+    test: fakeDigits(10),
+    epochs: 1,
+    seed: 1,
+  };
+  const plain = mnistCondition(options);
+  const custom = mnistCondition({ ...options, learningRate: 0.01, batchSize: 50 });
+  for (const [condition, learningRate] of [[plain, 1e-3], [custom, 0.01]] as const) {
+    const optimizer = condition.optimizer!();
+    assertEquals(optimizer.getClassName(), "RMSProp");
+    assertEquals(optimizer.getConfig().learningRate, learningRate);
+    optimizer.dispose();
+  }
+  assertEquals([plain.train.batchSize, plain.train.batchCount], [MNIST_TUTORIAL_BATCH_SIZE, 3]);
+  assertEquals([custom.train.batchSize, custom.train.batchCount], [50, 3]);
+});
+
+Deno.test("perClassRecallTable and perClassRecallRows: each digit's recall, rounded in the table", () => {
+  const recalls = [0.12345, 0.5, 1, 0, 0.9996, 0.25, 0.75, 0.1, 0.2, 0.3];
+  const fake = {
+    name: "fake",
+    seconds: 93,
+    test: {
+      accuracy: 0.45678,
+      perClass: recalls.map((recall, digit) => ({ class: digit, recall })),
+    },
+  } as unknown as MnistResult;
+  assertEquals(perClassRecallTable([fake]), [{
+    condition: "fake",
+    accuracy: 0.457,
+    ...Object.fromEntries(
+      [0.123, 0.5, 1, 0, 1, 0.25, 0.75, 0.1, 0.2, 0.3].map((recall, digit) => [
+        `recall ${digit}`,
+        recall,
+      ]),
+    ),
+    // 93 s is 1.55 min, rounded to one decimal.
+    minutes: 1.6,
+  }]);
+  assertEquals(
+    perClassRecallRows([fake]),
+    recalls.map((recall, digit) => ({ condition: "fake", class: digit, recall })),
+  );
 });
