@@ -137,3 +137,21 @@ Deno.test("the loss, the output bias and validateEachEpoch reach the head's trai
   assertEquals(quiet.history[0].valLoss, undefined);
   assertEquals(quiet.validationProbabilities?.length, 40);
 });
+
+Deno.test("headCondition's defaults: named head, batches of 32, no progress display; given values kept", () => {
+  const data = features(70, 3);
+  const plain = headCondition({ train: data, seed: 1, epochs: 1, test: data });
+  assertEquals([plain.name, plain.progress], ["head", "none"]);
+  assertEquals([plain.train.batchSize, plain.train.batchCount], [32, 3]);
+  const custom = headCondition({
+    train: data,
+    seed: 1,
+    epochs: 1,
+    test: data,
+    name: "wide head",
+    batchSize: 10,
+    progress: "lines",
+  });
+  assertEquals([custom.name, custom.progress], ["wide head", "lines"]);
+  assertEquals([custom.train.batchSize, custom.train.batchCount], [10, 7]);
+});
