@@ -1,6 +1,6 @@
 import { assert, assertEquals } from "../assert.ts";
 import { prepareDataset } from "../../lib/data/batches.ts";
-import type { MimeBundle } from "../../lib/charts/display.ts";
+import { type MimeBundle, mimeBundle } from "../../lib/charts/display.ts";
 import { buildSimpleCnn } from "../../lib/models/simple_cnn.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { EarlyStopping } from "../../lib/training/callbacks/early_stopping.ts";
@@ -10,6 +10,7 @@ import {
   formatEpochLine,
   type JupyterDisplay,
   type ProgressReporter,
+  trainingLogTable,
 } from "../../lib/training/progress.ts";
 import { trainModel } from "../../lib/training/train.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
@@ -272,4 +273,175 @@ Deno.test("trainModel in Jupyter leaves one table with a row per epoch run", asy
   assertEquals(final[3], "  EarlyStopping: restored the weights of epoch 1.");
   const html = kernel.messages.at(-1)!.bundle["text/html"];
   assertEquals(html.match(/<tr>/g)?.length, 3, "a header row and a row per epoch run");
+});
+
+/** Runs `body` with `performance.now()` returning `clock.now`, which the body may move. */
+async function withClock(body: (clock: { now: number }) => Promise<void>): Promise<void> {
+  const clock = { now: 10_000 };
+  Object.defineProperty(performance, "now", { value: () => clock.now, configurable: true });
+  try {
+    await body(clock);
+  } finally {
+    delete (performance as unknown as Record<string, unknown>).now;
+  }
+}
+
+/** The text bar worked by hand: `filled` of 30 cells, then ">" unless full, then spaces. */
+function bar(filled: number): string {
+  return filled === 30
+    ? `[${"=".repeat(30)}]`
+    : `[${"=".repeat(filled)}>${" ".repeat(29 - filled)}]`;
+}
+
+/** The live output's HTML for `percent` and `status`, with the latest epoch's lines under it. */
+function barHtml(percent: number, status: string, epochLines = ""): string {
+  return `<div style="font-family:monospace"><progress value="${percent}" max="100" ` +
+    `style="width:40ch;vertical-align:middle"></progress> ${percent}% ${status}${epochLines}</div>`;
+}
+
+Deno.test("the Jupyter bar, message by message: progress, batch throttling, elapsed time and the latest epoch", async () => {
+  await withClock(async (clock) => {
+    const kernel = fakeKernel();
+    const reporter = createProgress("auto", kernel.display);
+    await reporter.trainBegin({ epochs: 2, batchesPerEpoch: 4, label: "run A" });
+    clock.now += 499;
+    await reporter.batchEnd(1, 1, 0.7); // 499 ms after the last update: not shown
+    clock.now += 1;
+    await reporter.batchEnd(1, 2, 0.65); // 500 ms: shown, 2 of 8 batches done
+    clock.now += 100;
+    const note = "ReduceLROnPlateau: learning rate 1.0e-3 -> 1.0e-4";
+    await reporter.epochEnd({ ...LOGS[0], epoch: 1 }, [note]);
+    clock.now += 2000;
+    await reporter.batchEnd(2, 1, 0.5); // 5 of 8 batches
+    clock.now += 400;
+    await reporter.batchEnd(2, 2, 0.5); // 400 ms after the last: not shown
+    clock.now += 100;
+    await reporter.epochEnd({ ...LOGS[1], epoch: 2 }, []);
+    const line1 = formatEpochLine(LOGS[0], 2);
+    const line2 = formatEpochLine(LOGS[1], 2);
+    const epoch1Html = `<br>${line1}<br>&nbsp;&nbsp;${note.replace(">", "&gt;")}`;
+    const bundles = kernel.messages.map((message) => message.bundle);
+    assertEquals(bundles, [
+      {
+        "text/plain": `${bar(0)} 0% run A: starting (0 s)`,
+        "text/html": barHtml(0, "run A: starting (0 s)"),
+      },
+      {
+        "text/plain": `${bar(7)} 25% run A: epoch 1/2, batch 2/4, loss 0.6500 (1 s)`,
+        "text/html": barHtml(25, "run A: epoch 1/2, batch 2/4, loss 0.6500 (1 s)"),
+      },
+      {
+        "text/plain": `${bar(15)} 50% run A: epoch 1/2 done (1 s)\n${line1}\n  ${note}`,
+        "text/html": barHtml(50, "run A: epoch 1/2 done (1 s)", epoch1Html),
+      },
+      {
+        // 5/8 of the run: 62.5 % rounds to 63, 18.75 cells to 18; 2.6 s to 3.
+        "text/plain": `${
+          bar(18)
+        } 63% run A: epoch 2/2, batch 1/4, loss 0.5000 (3 s)\n${line1}\n  ${note}`,
+        "text/html": barHtml(63, "run A: epoch 2/2, batch 1/4, loss 0.5000 (3 s)", epoch1Html),
+      },
+      {
+        "text/plain": `${bar(30)} 100% run A: epoch 2/2 done (3 s)\n${line2}`,
+        "text/html": barHtml(100, "run A: epoch 2/2 done (3 s)", `<br>${line2}`),
+      },
+    ]);
+    assertEquals(kernel.messages.map((message) => message.update), [
+      false,
+      true,
+      true,
+      true,
+      true,
+    ]);
+  });
+});
+
+Deno.test("the Jupyter bar without a label starts with the bare status", async () => {
+  await withClock(async () => {
+    const kernel = fakeKernel();
+    await createProgress("auto", kernel.display).trainBegin({ epochs: 3, batchesPerEpoch: 2 });
+    assertEquals(kernel.messages.map((message) => message.bundle), [{
+      "text/plain": `${bar(0)} 0% starting (0 s)`,
+      "text/html": barHtml(0, "starting (0 s)"),
+    }]);
+  });
+});
+
+Deno.test("createProgress: auto is the default mode; every reporter's hooks return promises", async () => {
+  const kernel = fakeKernel();
+  await createProgress(undefined, kernel.display).trainBegin({ epochs: 1, batchesPerEpoch: 1 });
+  assertEquals(kernel.messages.length, 1, "the default mode uses the kernel's display");
+  for (const mode of ["lines", "none", "auto"] as const) {
+    const reporter = createProgress(mode, fakeKernel().display);
+    await printedLines(async () => {
+      const calls = [
+        reporter.trainBegin({ epochs: 1, batchesPerEpoch: 1 }),
+        reporter.batchEnd(1, 1, 0.5),
+        reporter.epochEnd(LOGS[0], []),
+        reporter.trainEnd([LOGS[0]], []),
+      ];
+      assert(calls.every((call) => call instanceof Promise), `${mode}: a hook returned no promise`);
+      await Promise.all(calls);
+    });
+  }
+});
+
+Deno.test("lines mode without a label prints the bare Keras line", async () => {
+  const lines = await printedLines(async () => {
+    const reporter = createProgress("lines");
+    await reporter.trainBegin({ epochs: 5, batchesPerEpoch: 1 });
+    await reporter.epochEnd(LOGS[0], []);
+  });
+  assertEquals(lines, [formatEpochLine(LOGS[0], 5)]);
+});
+
+Deno.test("an epoch line writes whole-number losses and rates with 4 decimals; only counts as integers", () => {
+  const line = formatEpochLine(
+    { epoch: 1, loss: 1, valLoss: 0, valTp: 3, valAccuracy: 1, lr: 1, seconds: 0 },
+    1,
+  );
+  assertEquals(
+    line,
+    "Epoch 1/1 - 0s - loss: 1.0000 - val_loss: 0.0000 - val_tp: 3 - val_accuracy: 1.0000 - lr: 1.0e+0",
+  );
+});
+
+/** The header and data cells of each row of a table's HTML. */
+function tableCells(html: string): string[][] {
+  return html.split("<tr>").slice(1).map((row) =>
+    [...row.matchAll(/<t[hd][^>]*>([^<]*)<\/t[hd]>/g)].map((match) => match[1])
+  );
+}
+
+Deno.test("trainingLogTable: columns for the fields some epoch logged, one epoch, no notes, many epochs, none", () => {
+  const plain = mimeBundle(trainingLogTable([{ epoch: 1, loss: 0.5, lr: 1e-3, seconds: 1.6 }]));
+  assertEquals(tableCells(plain["text/html"]), [
+    ["epoch", "loss", "lr", "seconds"],
+    ["1", "0.5000", "1.0e-3", "2"],
+  ]);
+  assertEquals(plain["text/plain"], "1 epoch, 2 s\nlast epoch 1 - 2s - loss: 0.5000 - lr: 1.0e-3");
+  assert(!plain["text/html"].includes("font-size"), "no notes block without notes");
+  // Validation loss logged from epoch 2 on only: its column, empty for epoch 1.
+  const mixed = mimeBundle(trainingLogTable([
+    { epoch: 1, loss: 0.5, lr: 1e-3, seconds: 1 },
+    { epoch: 2, loss: 0.4, valLoss: 0.45, lr: 1e-3, seconds: 1 },
+  ]));
+  assertEquals(tableCells(mixed["text/html"]).map((row) => row[2]), ["val_loss", "", "0.4500"]);
+  // Two-digit epochs: "Epoch 12/12" becomes "last epoch 12".
+  const long = Array.from(
+    { length: 12 },
+    (_, i) => ({ epoch: i + 1, loss: 0.5, lr: 1, seconds: 0 }),
+  );
+  const longText = mimeBundle(trainingLogTable(long))["text/plain"].split("\n");
+  assertEquals(longText, ["12 epochs, 0 s", "last epoch 12 - 0s - loss: 0.5000 - lr: 1.0e+0"]);
+  assertEquals(mimeBundle(trainingLogTable([]))["text/plain"], "0 epochs, 0 s");
+  // Notes of one epoch are separate lines in the HTML.
+  const noted = mimeBundle(trainingLogTable(long.slice(0, 1), [
+    { epoch: 1, text: "first" },
+    { epoch: 1, text: "second" },
+  ]));
+  assert(
+    noted["text/html"].includes("epoch 1: first<br>epoch 1: second</div>"),
+    noted["text/html"],
+  );
 });
