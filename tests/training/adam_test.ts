@@ -42,6 +42,7 @@ function referenceKernel(
     kernelName,
     backendName,
     kernelFunc: ({ inputs, attrs, backend }) => {
+      fusedCalls[kernelName]++;
       const cpu = backend as CpuBackend;
       const entries = Object.entries(inputs as Record<string, tf.TensorInfo>);
       const values = Object.fromEntries(entries.map(([key, t]) => [key, cpu.readSync(t.dataId)]));
@@ -50,10 +51,13 @@ function referenceKernel(
   };
 }
 
+/** Calls of the reference fused kernels, by kernel name. */
+const fusedCalls: Record<string, number> = { [ADAM_MOMENT]: 0, [ADAM_VALUE]: 0 };
+
 /**
  * Registers (and switches to) a backend `name`: the cpu backend with every cpu
  * kernel, plus the two fused Adam kernels written out in plain arithmetic from
- * their documented formulas (lib/engine/webgpu/adam.ts).
+ * their documented formulas (lib/engine/webgpu/adam.ts), counted in `fusedCalls`.
  */
 async function useCpuWithFusedAdam(name: string): Promise<void> {
   tf.registerBackend(name, tf.findBackendFactory("cpu"), -1);
@@ -94,7 +98,11 @@ Deno.test("with fused kernels, adam() takes tfjs's Adam steps (learning-rate cha
   await useCpuWithFusedAdam("cpu-fused-adam");
   try {
     assert.ok(hasFusedAdam());
+    const callsBefore = { ...fusedCalls };
     const fused = await train(adam(3e-3), 8);
+    // 8 steps on 3 variables: two moment passes and one value pass each.
+    assert.equal(fusedCalls[ADAM_MOMENT] - callsBefore[ADAM_MOMENT], 8 * 3 * 2);
+    assert.equal(fusedCalls[ADAM_VALUE] - callsBefore[ADAM_VALUE], 8 * 3);
     // Values, then the iteration count, then first and second moments of each variable.
     assert.equal(fused.length, reference.length);
     fused.forEach((values, i) => assertClose(values, reference[i], 1e-5, `array ${i}`));
@@ -130,10 +138,11 @@ async function mixedRun(optimizer: tf.AdamOptimizer, steps: number, fusedSteps: 
   const values = [await trained.data(), await idle.data()] as Float32Array[];
   const saved = await optimizer.getWeights();
   const names = saved.map((weight) => weight.name.replace(id, "ID"));
+  const trainable = saved.slice(1).map((weight) => (weight.tensor as tf.Variable).trainable);
   const slots = await Promise.all(saved.map(async (w) => await w.tensor.data() as Float32Array));
   tf.dispose([trained, idle]);
   optimizer.dispose();
-  return { values, names, slots };
+  return { values, names, slots, trainable };
 }
 
 Deno.test("fused Adam steps leave tfjs's own state: tfjs's Adam carries on from them as from its own", async () => {
@@ -143,6 +152,9 @@ Deno.test("fused Adam steps leave tfjs's own state: tfjs's Adam carries on from 
   try {
     const mixed = await mixedRun(adam(0.01), 6, 3);
     assert.deepEqual(mixed.names, reference.names);
+    // The moments are not trainable (as in tfjs), so they never join a model's trainable weights.
+    assert.deepEqual(mixed.trainable, [false, false, false, false]);
+    assert.deepEqual(reference.trainable, mixed.trainable);
     assert.deepEqual(mixed.names, [
       "iter",
       "trained_ID/m",
