@@ -71,8 +71,11 @@ Deno.test("EarlyStopping frees the weights it keeps, and keeps none without rest
   const keeping = new EarlyStopping({ patience: 5, restoreBestWeights: true });
   for (const run of [1, 2]) {
     keeping.onTrainBegin();
+    assertEquals(tf.memory().numTensors, before, `run ${run} starts with no copy kept`);
+    assertEquals([keeping.bestEpoch, keeping.stoppedEpoch], [0, 0]);
     [0.5, 0.4, 0.3].forEach((valLoss, i) => keeping.onEpochEnd(epochLog(i + 1, valLoss), context));
     assertEquals(tf.memory().numTensors, before + 1, `run ${run}: one copy of the one weight`);
+    assertEquals(keeping.bestEpoch, 3, `run ${run}: best epoch`);
     // Run 1 is cut short (no onTrainEnd): the next onTrainBegin frees its copy.
   }
   keeping.onTrainEnd(context);
