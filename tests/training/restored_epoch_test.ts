@@ -17,6 +17,9 @@ Deno.test("restoredEpoch keeps the first lowest loss and counts gains below min 
   assert.equal(restored.smallGains, 2);
   assert.equal(restoredEpoch(history, { minDelta: 1e-5 }).smallGains, 0);
   assert.equal(restoredEpoch(run([0.5, 0.6], [1e-3, 1e-3])).gain, undefined);
+  // Small gains are those below minDelta: a gain of exactly minDelta is not one.
+  const exact = restoredEpoch(run([1, 0.75, 0.5], [1, 1, 1]), { minDelta: 0.25 });
+  assert.deepEqual(exact, { epoch: 3, learningRate: 1, gain: 0.25, smallGains: 0 });
 });
 
 Deno.test("restoredEpoch names a history without validation loss", () => {
