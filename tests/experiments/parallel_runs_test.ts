@@ -133,3 +133,93 @@ Deno.test("bad workers options and recipes are errors naming the fix", async () 
     "cannot be written as JSON",
   );
 });
+
+const counted = new URL("../fixtures/counted_conditions.ts", import.meta.url).href;
+
+Deno.test("loadRecipe: args reach the function as JSON, absent args as null", async () => {
+  const withArgs = await loadRecipe({
+    module: counted,
+    export: "argsAsName",
+    args: { a: [1, "b"] },
+  });
+  assertEquals(withArgs.argsJson, '{"a":[1,"b"]}');
+  assertEquals((await withArgs.make(1)).name, '{"a":[1,"b"]}');
+  const without = await loadRecipe({ module: counted, export: "argsAsName" });
+  assertEquals(without.argsJson, "null");
+  assertEquals((await without.make(1)).name, "null");
+});
+
+Deno.test("loadRecipe: each bad recipe is an error naming the problem and the fix", async () => {
+  await assertRejectsWith(
+    () => loadRecipe({ module: new URL(counted) as unknown as string, export: "argsAsName" }),
+    "is not an absolute URL. Fix: give the module's URL, e.g. import.meta.url inside it, " +
+      'or new URL("./conditions.ts", import.meta.url).href.',
+  );
+  await assertRejectsWith(
+    () => loadRecipe({ module: counted, export: "missing" }),
+    `runSeeds: ${counted} exports no function named "missing" (its exported functions: ` +
+      "argsAsName, countedLogistic). Fix: export it from that module, e.g. export function " +
+      "missing(seed, args) { return { name, train, test, epochs }; }, or correct recipe.export.",
+  );
+  await assertRejectsWith(
+    () => loadRecipe({ module: "data:text/javascript,export const x = 1;", export: "x" }),
+    "(its exported functions: none)",
+  );
+  await assertRejectsWith(
+    () => loadRecipe({ module: new URL("./no_such_module.ts", counted).href, export: "x" }),
+    "runSeeds: cannot import recipe.module file:",
+    "no_such_module.ts: ",
+  );
+  await assertRejectsWith(
+    () => loadRecipe({ module: counted, export: "argsAsName", args: () => 1 }),
+    "runSeeds: recipe.args change when sent to a worker as JSON (typed arrays, dates, " +
+      "undefined values, class instances or functions do). Fix: pass numbers, strings, " +
+      "booleans, null, arrays and plain objects only, e.g. a file path instead of the data.",
+  );
+  await assertRejectsWith(
+    () => loadRecipe({ module: counted, export: "argsAsName", args: { big: 1n } }),
+    "runSeeds: recipe.args cannot be written as JSON (",
+    "). Fix: pass numbers, strings, booleans, null, arrays and plain objects only.",
+  );
+});
+
+Deno.test("runSeeds in workers prints a line per run that is not quiet, naming its worker", async () => {
+  const lines: string[] = [];
+  const log = console.log;
+  console.log = (line: string) => lines.push(line);
+  let results;
+  try {
+    results = await runSeeds(
+      [4, 7],
+      { module: counted, export: "countedLogistic", args: { epochs: 2, progress: "lines" } },
+      // More workers than seeds: one per seed is started.
+      { workers: 5 },
+    );
+  } finally {
+    console.log = log;
+  }
+  assertEquals(lines.length, 2);
+  for (const result of results) {
+    const loss = result.history[1].loss.toFixed(4);
+    const line = lines.find((line) => line.startsWith(`seed ${result.seed} `));
+    assert(
+      line !== undefined &&
+        new RegExp(
+          `^seed ${result.seed} "counted logistic": 2 epochs, loss ${loss}, \\d+\\.\\d s ` +
+            `\\(worker [12] of 2\\)$`,
+        ).test(line),
+      `line ${line}`,
+    );
+    result.model.dispose();
+  }
+});
+
+Deno.test("a run that fails in a worker carries the worker's stack", async () => {
+  const error = await assertRejectsWith(
+    () => runSeeds([2], { ...recipe, export: "failingForSeed2" }, { workers: 2 }),
+    "the run of seed 2 failed in worker 1 of 1: no images for this seed\n",
+  );
+  const stack = error.message.split("\n").slice(1);
+  assert(stack.length > 0 && stack.every((line) => /^\s+at /.test(line)), error.message);
+  assert(stack.some((line) => line.includes("failingForSeed2")), error.message);
+});
