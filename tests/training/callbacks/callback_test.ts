@@ -86,7 +86,17 @@ Deno.test("BestMonitoredValue counts a change as progress only beyond minDelta, 
   ]);
   const auc = new BestMonitoredValue("valAuc", "auto", 0, "test");
   auc.reset();
-  assertEquals([0.6, 0.5, 0.7].map((value) => auc.improves(log(1, value))), [true, false, true]);
+  // A tie with the best is no improvement.
+  assertEquals([0.6, 0.5, 0.7, 0.7].map((value) => auc.improves(log(1, value))), [
+    true,
+    false,
+    true,
+    false,
+  ]);
+  // Nor is a change of exactly minDelta (1 − 0.25 = 0.75 exactly in binary).
+  const exact = new BestMonitoredValue("valLoss", "min", 0.25, "test");
+  exact.reset();
+  assertEquals([1, 0.75, 0.5].map((value) => exact.improves(log(value))), [true, false, true]);
   auc.reset();
   assertEquals(auc.improves(log(1, 0.1)), true, "reset forgets the best value");
 });
