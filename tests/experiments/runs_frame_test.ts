@@ -114,6 +114,10 @@ Deno.test("the run frames explain bad input", async () => {
   await assertRejectsWith(() => resultsFrame([]), "resultsFrame: no results");
   await assertRejectsWith(() => historiesFrame([]), "historiesFrame: no results");
   await assertRejectsWith(
+    () => predictionsFrame([]),
+    "predictionsFrame: no results; pass the runs of runSeeds.",
+  );
+  await assertRejectsWith(
     () => predictionsFrame(results, "validation"),
     'run 0 ("weighted", seed 1) has no validation predictions',
   );

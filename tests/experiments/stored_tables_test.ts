@@ -70,11 +70,14 @@ async function tablesOfTexts(...texts: string[]) {
 }
 
 Deno.test("stored tables: a table ends at a blank or whitespace-only line; a blank caption line is no caption", async () => {
-  const [first, second] = await tablesOfTexts(
+  const [first, second, third] = await tablesOfTexts(
     "\nrun  loss\n---  ----\n1    0.5\n2    0.4\n   \nrest of the output\n",
     "Caption\nx  y\n-  -   \n1  2\n\nnot a row\n",
+    "  \nz\n-\n3\n",
   );
   assertEquals(first.caption, undefined);
+  assertEquals(third.caption, undefined);
+  assertEquals(third.rows, [{ z: "3" }]);
   assertEquals(first.columns, ["run", "loss"]);
   assertEquals(first.rows, [{ run: "1", loss: "0.5" }, { run: "2", loss: "0.4" }]);
   // A line of dashes with trailing spaces is still a table's rule.
