@@ -27,7 +27,11 @@ Deno.test("trainingForStrategy: the class counts and weights of each strategy", 
     0: 15 / 24,
     1: 15 / 6,
   });
-  assertEquals(trainingForStrategy(images, byClass, "nothing", 5).classWeight, undefined);
+  // Without weights there is no classWeight key at all, so spreading the result into
+  // trainModel's options keeps a class weight given there.
+  const unweighted = trainingForStrategy(images, byClass, "nothing", 5);
+  assertEquals(Object.keys(unweighted), ["train"]);
+  assertEquals({ classWeight: { 0: 1, 1: 3 }, ...unweighted }.classWeight, { 0: 1, 1: 3 });
   // Oversampling keeps every original dog and only repeats dogs.
   const oversampled = trainingForStrategy(images, byClass, "oversampling", 5).train.indices;
   assert(byClass[1].every((dog) => oversampled.includes(dog)), "an original dog was dropped");
