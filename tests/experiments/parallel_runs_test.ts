@@ -1,7 +1,7 @@
 /** runSeeds with a recipe: side by side in workers, the same results as one after another. */
 import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
-import type { ConditionResult } from "../../lib/experiments/experiment.ts";
+import { type ConditionResult, disposeModels } from "../../lib/experiments/experiment.ts";
 import { type ConditionRecipe, runSeeds } from "../../lib/experiments/repeated_runs.ts";
 import { loadRecipe } from "../../lib/experiments/parallel_runs.ts";
 import { type TinyCnnArgs, tinyCnnCondition } from "../fixtures/recipe_conditions.ts";
@@ -190,28 +190,33 @@ Deno.test("runSeeds in workers prints a line per run that is not quiet, naming i
   let results;
   try {
     results = await runSeeds(
-      [4, 7],
-      { module: counted, export: "countedLogistic", args: { epochs: 2, progress: "lines" } },
+      [4, 7, 9],
+      {
+        module: counted,
+        export: "countedLogistic",
+        args: { epochs: 3, progress: "lines", quietSeeds: [9] },
+      },
       // More workers than seeds: one per seed is started.
       { workers: 5 },
     );
   } finally {
     console.log = log;
   }
+  // Seed 9's run is quiet: no line.
   assertEquals(lines.length, 2);
-  for (const result of results) {
-    const loss = result.history[1].loss.toFixed(4);
+  for (const result of results.slice(0, 2)) {
+    const loss = result.history[2].loss.toFixed(4);
     const line = lines.find((line) => line.startsWith(`seed ${result.seed} `));
     assert(
       line !== undefined &&
         new RegExp(
-          `^seed ${result.seed} "counted logistic": 2 epochs, loss ${loss}, \\d+\\.\\d s ` +
-            `\\(worker [12] of 2\\)$`,
+          `^seed ${result.seed} "counted logistic": 3 epochs, loss ${loss}, \\d+\\.\\d s ` +
+            `\\(worker [123] of 3\\)$`,
         ).test(line),
       `line ${line}`,
     );
-    result.model.dispose();
   }
+  disposeModels(results);
 });
 
 Deno.test("a run that fails in a worker carries the worker's stack", async () => {
@@ -220,6 +225,7 @@ Deno.test("a run that fails in a worker carries the worker's stack", async () =>
     "the run of seed 2 failed in worker 1 of 1: no images for this seed\n",
   );
   const stack = error.message.split("\n").slice(1);
-  assert(stack.length > 0 && stack.every((line) => /^\s+at /.test(line)), error.message);
+  // One frame a line: the failing function, the recipe's loader, the worker's run.
+  assert(stack.length >= 2 && stack.every((line) => /^\s+at /.test(line)), error.message);
   assert(stack.some((line) => line.includes("failingForSeed2")), error.message);
 });
