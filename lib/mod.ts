@@ -120,6 +120,7 @@ export * from "./statistics/multi_class_interval.ts";
 // Experiments: a condition run over seeds, grids of conditions, stored results, summaries.
 export * from "./experiments/experiment.ts";
 export * from "./experiments/experiment_grid.ts";
+export * from "./experiments/condition_frames.ts";
 export * from "./experiments/grid_intervals.ts";
 export * from "./experiments/grid_scores.ts";
 export * from "./experiments/head_condition.ts";
@@ -127,7 +128,6 @@ export * from "./experiments/imbalance_study.ts";
 export * from "./experiments/mnist_experiment.ts";
 export * from "./experiments/profile.ts";
 export * from "./experiments/repeated_runs.ts";
-export * from "./experiments/run_summary.ts";
 export * from "./experiments/runs_frame.ts";
 export * from "./experiments/score_on_sets.ts";
 export * from "./experiments/stored_frames.ts";

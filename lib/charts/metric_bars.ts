@@ -9,7 +9,7 @@ import {
   type LegendItem,
   seriesColor,
 } from "./figure.ts";
-import { type ConditionInterval, studyMetricNames } from "../statistics/condition_intervals.ts";
+import { type GridInterval, gridMetricNames } from "../experiments/grid_intervals.ts";
 
 /**
  * One bar: a metric's value for one condition, with its spread over runs if
@@ -228,35 +228,40 @@ export function metricBars(rows: readonly MetricRow[], options: MetricBarsOption
 }
 
 /**
- * Bars for {@link metricBars} from condition intervals: each condition's mean
+ * Bars for {@link metricBars} from `gridIntervals`: each condition's mean
  * with its interval, and per metric a baseline at the best trivial rule's
- * score (none for recall, where flagging everything scores 1).
+ * score (none for recall, where flagging everything scores 1, nor for the
+ * calibration error, which has no trivial rule). A metric undefined on some
+ * seed gets no bar.
  *
  * @example
  * ```ts
  * import { intervalBars } from "./metric_bars.ts";
  * const { rows, baselines } = intervalBars([{
- *   condition: "balanced", metric: "f1", estimate: 0.3, low: 0.2, high: 0.4, seeds: 3,
- *   seedVariance: 0, testSetVariance: 0, degreesOfFreedom: 2,
+ *   condition: "balanced", settings: { condition: "balanced" }, metric: "f1", prevalence: 0.09,
+ *   estimate: 0.3, low: 0.2, high: 0.4, seeds: 3, seedVariance: 0, testSetVariance: 0,
+ *   degreesOfFreedom: 2, undefinedSeeds: 0,
  *   trivial: { text: "flag everything 0.167", bar: 0.167 }, clearsTrivial: true,
  * }]);
  * if (rows[0].metric !== "F1" || baselines[0].value !== 0.167) throw new Error("F1 bar");
  * ```
  */
 export function intervalBars(
-  intervals: readonly ConditionInterval[],
+  intervals: readonly GridInterval[],
 ): { rows: MetricRow[]; baselines: MetricBaseline[] } {
-  const rows = intervals.map((interval) => ({
+  // A metric undefined on some seed (precision of a model that flags nothing) has no bar.
+  const rows = intervals.filter((interval) => interval.undefinedSeeds === 0).map((interval) => ({
     condition: interval.condition,
-    metric: studyMetricNames[interval.metric],
+    metric: gridMetricNames[interval.metric],
     value: interval.estimate,
     low: interval.low,
     high: interval.high,
   }));
   const baselines = new Map<string, MetricBaseline>();
   for (const interval of intervals) {
-    const metric = studyMetricNames[interval.metric];
-    if (interval.trivial.bar > 0) baselines.set(metric, { metric, value: interval.trivial.bar });
+    const metric = gridMetricNames[interval.metric];
+    const bar = interval.trivial?.bar ?? 0;
+    if (bar > 0) baselines.set(metric, { metric, value: bar });
   }
   return { rows, baselines: [...baselines.values()] };
 }

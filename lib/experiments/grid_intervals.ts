@@ -29,6 +29,7 @@ import type { IntervalCache } from "../statistics/interval_cache.ts";
 import {
   formatEstimate,
   type PairedComparison,
+  randomScoresAveragePrecision,
   type TrivialBaseline,
   trivialBaseline,
 } from "../statistics/condition_intervals.ts";
@@ -69,8 +70,11 @@ export const gridMetricNames: Record<GridMetric, string> = {
 
 /** Options of {@link gridIntervals} and {@link gridComparisons}. */
 export interface GridIntervalOptions {
-  /** The deployment share of positives of a condition, e.g. 1 / (1 + catsPerDog). */
-  prevalence: (condition: ConditionRow) => number;
+  /**
+   * The deployment share of positives of a condition, e.g. 1 / (1 + catsPerDog); default the
+   * test set's own share (no reweighting).
+   */
+  prevalence?: (condition: ConditionRow) => number;
   /** Changes a run's probabilities before scoring, e.g. a prior-shift correction. */
   transform?: (probabilities: Float64Array, condition: ConditionRow) => ArrayLike<number>;
   /** Seed of the bootstrap over test examples. */
@@ -144,7 +148,7 @@ export function gridIntervals(
     const condition = reader(name);
     return metrics.map((metric) => {
       const { scores, score } = condition.scored(metric);
-      const trivial = trivialFor(metric, condition.prevalence);
+      const trivial = trivialFor(metric, condition.prevalence, condition.labels);
       const base = {
         condition: name,
         settings: condition.settings,
@@ -353,6 +357,65 @@ function bootstrapOptions(options: GridIntervalOptions): SeedTestSetIntervalOpti
   return { seed: options.seed, resamples: options.resamples ?? 200 };
 }
 
+/**
+ * Table rows, one per condition: each metric as "mean [low, high]" (the
+ * columns named by `metricNames`, default the metric's key) with a mark
+ * where the interval does not clear the trivial bar, then a last row with
+ * the trivial rules at the test set's share of positives.
+ *
+ * @example
+ * ```ts
+ * import { intervalTableRows } from "./grid_intervals.ts";
+ * const interval = (condition: string, estimate: number) => ({
+ *   condition, settings: { condition }, metric: "f1" as const, prevalence: 0.1, estimate,
+ *   low: estimate - 0.02, high: estimate + 0.02, seeds: 10, seedVariance: 0,
+ *   testSetVariance: 0, degreesOfFreedom: 9, undefinedSeeds: 0,
+ *   trivial: { text: "flag everything 0.182", bar: 0.182 }, clearsTrivial: estimate > 0.2,
+ * });
+ * const rows = intervalTableRows([interval("a", 0.5), interval("b", 0.1)]);
+ * if (rows[1].f1 !== "0.100 [0.080, 0.120] *" || rows[2].f1 !== "flag everything 0.182") {
+ *   throw new Error(JSON.stringify(rows));
+ * }
+ * ```
+ */
+export function intervalTableRows(
+  intervals: readonly GridInterval[],
+  metricNames: Readonly<Partial<Record<GridMetric, string>>> = {},
+): Record<string, string>[] {
+  const column = (metric: GridMetric) => metricNames[metric] ?? metric;
+  const metrics = [...new Set(intervals.map((interval) => interval.metric))];
+  const rows = new Map<string, Record<string, string>>();
+  for (const interval of intervals) {
+    const row = rows.get(interval.condition) ?? { condition: interval.condition };
+    row[column(interval.metric)] = formatGridInterval(interval);
+    rows.set(interval.condition, row);
+  }
+  const trivialRow: Record<string, string> = { condition: "trivial rules (see note)" };
+  for (const metric of metrics) {
+    const trivial = intervals.find((interval) => interval.metric === metric)!.trivial;
+    trivialRow[column(metric)] = trivial?.text ?? "none";
+  }
+  return [...rows.values(), trivialRow];
+}
+
+/** The interval of `metric` for `condition` among `intervals`; throws, naming what exists, when absent. */
+export function intervalOf(
+  intervals: readonly GridInterval[],
+  condition: string,
+  metric: GridMetric,
+): GridInterval {
+  const found = intervals.find((interval) =>
+    interval.condition === condition && interval.metric === metric
+  );
+  if (found === undefined) {
+    const names = [...new Set(intervals.map((interval) => interval.condition))].join(", ");
+    throw new Error(
+      `No ${metric} interval for "${condition}"; the conditions are: ${names}.`,
+    );
+  }
+  return found;
+}
+
 /** Precision is undefined (not 0) for a model that flags nothing. */
 function isPrecision(metric: GridMetric): boolean {
   return metric === "precision" || metric === "tunedPrecision";
@@ -432,9 +495,26 @@ function clears(interval: SeedTestSetInterval, trivial: TrivialBaseline): boolea
   return trivial.lowerIsBetter ? interval.high < trivial.bar : interval.low > trivial.bar;
 }
 
-/** The trivial rules of a grid metric at a share `prevalence` of positives. */
-function trivialFor(metric: GridMetric, prevalence: number): TrivialBaseline | undefined {
+/**
+ * The trivial rules of a grid metric at a share `prevalence` of positives.
+ * Scored at the test set's own share, random scores' PR AUC is simulated for
+ * its counts of positives and negatives (above π for a few dozen positives);
+ * reweighted to another share, it is π.
+ */
+function trivialFor(
+  metric: GridMetric,
+  prevalence: number,
+  labels: ArrayLike<number>,
+): TrivialBaseline | undefined {
   switch (metric) {
+    case "prAuc": {
+      const positives = countPositives(labels);
+      return prevalence === positives / labels.length
+        ? trivialBaseline("prAuc", prevalence, {
+          randomPrAuc: randomPrAuc(positives, labels.length - positives),
+        })
+        : trivialBaseline("prAuc", prevalence);
+    }
     case "tunedF1":
       return trivialBaseline("f1", prevalence);
     case "tunedPrecision":
@@ -456,6 +536,25 @@ function trivialFor(metric: GridMetric, prevalence: number): TrivialBaseline | u
     default:
       return trivialBaseline(metric, prevalence);
   }
+}
+
+/** Random scores' average precision, simulated once per count of positives and negatives. */
+const randomPrAucs = new Map<string, number>();
+
+function randomPrAuc(positives: number, negatives: number): number {
+  const key = `${positives}/${negatives}`;
+  let value = randomPrAucs.get(key);
+  if (value === undefined) {
+    value = randomScoresAveragePrecision(positives, negatives);
+    randomPrAucs.set(key, value);
+  }
+  return value;
+}
+
+function countPositives(labels: ArrayLike<number>): number {
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i] === 1 ? 1 : 0;
+  return positives;
 }
 
 /** One condition's test labels, per-seed scores and the weighted metric of each grid metric. */
@@ -498,7 +597,6 @@ function gridReader(
         `"${name}" has no runs of the seeds asked for (${options.seeds?.join(", ")}).`,
       );
     }
-    const prevalence = options.prevalence(settings);
     const read = (set: "testPredictions" | "validationPredictions") =>
       seeds.map((seed) => {
         const run = runPredictions(frames[set], name, seed);
@@ -511,6 +609,9 @@ function gridReader(
       });
     const test = read("testPredictions");
     const labels = test[0].labels;
+    const prevalence = options.prevalence
+      ? options.prevalence(settings)
+      : countPositives(labels) / labels.length;
     const classWeights = prevalenceWeights(labels, prevalence);
     const atShare = (metric: WeightedMetric): WeightedMetric => {
       const weighted = new Float64Array(labels.length);

@@ -22,9 +22,6 @@ import { imbalanceStrategies, type ImbalanceStrategy } from "../training/imbalan
 /** The two models: the article's small dense network and logistic regression as a yardstick. */
 export type TabularModelKind = "dense net" | "logistic regression";
 
-/** The metrics a tabular run is judged on (threshold 0.5 for the first three). */
-export const TABULAR_METRICS = ["precision", "recall", "f1", "auc", "prAuc"] as const;
-
 /** One condition of the study, for {@link tabularCondition}. */
 export interface TabularConditionOptions {
   /** What to do about the imbalance. */

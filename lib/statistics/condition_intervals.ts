@@ -1,31 +1,16 @@
 /**
- * Summaries of conditions repeated over seeds: each metric's mean over
- * seeds with an interval counting seed and test-set noise
- * (`seedTestSetInterval`), paired differences between conditions run on the
- * same seeds, and beside every metric what a trivial rule scores at the test
- * set's share of positives, so a result is never read without its floor.
+ * What the summaries of repeated runs are read against and written with:
+ * what trivial rules score at a share of positives, so a result is never
+ * read without its floor; paired comparisons of conditions and the tables
+ * and sentences that state them, each checked against its interval; and a
+ * t interval over seeds for values that involve no test set. The intervals
+ * themselves come from `gridIntervals` and `gridComparisons`.
  */
-import {
-  pairedSeedTestSetInterval,
-  type SeedTestSetInterval,
-  seedTestSetInterval,
-  studentTQuantile,
-  thresholdMetric,
-  type WeightedMetric,
-} from "./seed_test_interval.ts";
-import { weightedAveragePrecision, weightedRocAuc } from "../metrics/weighted_rank_metrics.ts";
+import { type SeedTestSetInterval, studentTQuantile } from "./seed_test_interval.ts";
 import { createRandom, shuffled } from "../data/random.ts";
-import type { ConditionResult } from "../experiments/experiment.ts";
 
-/** The metrics a head study reports. */
-export type StudyMetric = "accuracy" | "precision" | "recall" | "f1" | "auc" | "prAuc";
-
-/** The metric as a weighted function of labels and scores (threshold 0.5 for the counted ones). */
-export function studyMetric(metric: StudyMetric): WeightedMetric {
-  if (metric === "auc") return weightedRocAuc;
-  if (metric === "prAuc") return weightedAveragePrecision;
-  return thresholdMetric(metric, { threshold: 0.5 });
-}
+/** The metrics whose trivial rules {@link trivialBaseline} knows (`auc` is ROC AUC). */
+export type TrivialMetric = "accuracy" | "precision" | "recall" | "f1" | "auc" | "prAuc";
 
 /** What a rule that looks at no image scores on one metric. */
 export interface TrivialBaseline {
@@ -55,7 +40,7 @@ export interface TrivialBaseline {
  * ```
  */
 export function trivialBaseline(
-  metric: StudyMetric,
+  metric: TrivialMetric,
   prevalence: number,
   options: { randomPrAuc?: number } = {},
 ): TrivialBaseline {
@@ -85,35 +70,6 @@ export function trivialBaseline(
         : { text: `random scores ${f(random)} (π ${f(p)})`, bar: random };
     }
   }
-}
-
-/** One condition of a study: its name and its runs, one per seed, in the seeds' order. */
-export interface StudyCondition {
-  name: string;
-  runs: readonly Pick<ConditionResult, "seed" | "testProbabilities">[];
-}
-
-/** A metric's interval for one condition, with the trivial rules beside it. */
-export interface ConditionInterval extends SeedTestSetInterval {
-  condition: string;
-  metric: StudyMetric;
-  trivial: TrivialBaseline;
-  /** True when the whole interval lies above the trivial bar. */
-  clearsTrivial: boolean;
-}
-
-/** Options of {@link conditionIntervals} and {@link conditionDifference}. */
-export interface StudyIntervalOptions {
-  /** Seed of the bootstrap over test examples. */
-  seed: number;
-  /** Bootstrap resamples (default 1000). */
-  resamples?: number;
-}
-
-function countPositives(labels: ArrayLike<number>): number {
-  let positives = 0;
-  for (let i = 0; i < labels.length; i++) positives += labels[i] === 1 ? 1 : 0;
-  return positives;
 }
 
 /**
@@ -151,72 +107,6 @@ export function randomScoresAveragePrecision(
   return total / draws;
 }
 
-/**
- * For each condition and metric: the mean over seeds with its 95 % interval
- * (seed and test-set noise), the trivial rules at the test set's share of
- * positives (for PR AUC, random scores' simulated average precision on a set
- * of this size), and whether the interval clears them. `testLabels` are the test
- * set's labels, in the order of every run's `testProbabilities`.
- */
-export function conditionIntervals(
-  conditions: readonly StudyCondition[],
-  testLabels: ArrayLike<number>,
-  metrics: readonly StudyMetric[],
-  options: StudyIntervalOptions,
-): ConditionInterval[] {
-  const positives = countPositives(testLabels);
-  const prevalence = positives / testLabels.length;
-  const randomPrAuc = metrics.includes("prAuc")
-    ? randomScoresAveragePrecision(positives, testLabels.length - positives)
-    : undefined;
-  return conditions.flatMap((condition) =>
-    metrics.map((metric) => {
-      const interval = seedTestSetInterval(
-        testLabels,
-        condition.runs.map((run) => run.testProbabilities),
-        studyMetric(metric),
-        options,
-      );
-      const trivial = trivialBaseline(metric, prevalence, { randomPrAuc });
-      return {
-        ...interval,
-        condition: condition.name,
-        metric,
-        trivial,
-        clearsTrivial: interval.low > trivial.bar,
-      };
-    })
-  );
-}
-
-/**
- * Condition a minus condition b on one metric, paired by seed (`a.runs[j]`
- * and `b.runs[j]` share seed j; checked), with its 95 % interval.
- */
-export function conditionDifference(
-  a: StudyCondition,
-  b: StudyCondition,
-  testLabels: ArrayLike<number>,
-  metric: StudyMetric,
-  options: StudyIntervalOptions,
-): SeedTestSetInterval {
-  const seedsA = a.runs.map((run) => run.seed).join(",");
-  const seedsB = b.runs.map((run) => run.seed).join(",");
-  if (seedsA !== seedsB) {
-    throw new Error(
-      `"${a.name}" ran seeds ${seedsA} and "${b.name}" seeds ${seedsB}: a paired comparison ` +
-        "needs the same seeds in the same order.",
-    );
-  }
-  return pairedSeedTestSetInterval(
-    testLabels,
-    a.runs.map((run) => run.testProbabilities),
-    b.runs.map((run) => run.testProbabilities),
-    studyMetric(metric),
-    options,
-  );
-}
-
 /** "0.812 [0.790, 0.834]": a mean and its interval. */
 export function formatEstimate(interval: SeedTestSetInterval, digits = 3): string {
   // Rounding a tiny negative end to "-0.000" would suggest a sign that is not there.
@@ -224,47 +114,8 @@ export function formatEstimate(interval: SeedTestSetInterval, digits = 3): strin
   return `${f(interval.estimate)} [${f(interval.low)}, ${f(interval.high)}]`;
 }
 
-/**
- * Table rows, one per condition: each metric as "mean [low, high]" with a
- * mark where the interval does not clear the trivial bar, then a last row
- * with the trivial rules at the test set's share of positives.
- */
-export function intervalTableRows(
-  intervals: readonly ConditionInterval[],
-): Record<string, string>[] {
-  const metrics = [...new Set(intervals.map((interval) => interval.metric))];
-  const rows = new Map<string, Record<string, string>>();
-  for (const interval of intervals) {
-    const row = rows.get(interval.condition) ?? { condition: interval.condition };
-    const mark = interval.metric !== "recall" && !interval.clearsTrivial ? " *" : "";
-    row[interval.metric] = formatEstimate(interval) + mark;
-    rows.set(interval.condition, row);
-  }
-  const trivialRow: Record<string, string> = { condition: "trivial rules (see note)" };
-  for (const metric of metrics) {
-    trivialRow[metric] = intervals.find((interval) => interval.metric === metric)!.trivial.text;
-  }
-  return [...rows.values(), trivialRow];
-}
-
-/** The interval of `metric` for `condition` among `intervals`; throws, naming what exists, when absent. */
-export function intervalOf(
-  intervals: readonly ConditionInterval[],
-  condition: string,
-  metric: StudyMetric,
-): ConditionInterval {
-  const found = intervals.find((interval) =>
-    interval.condition === condition && interval.metric === metric
-  );
-  if (found === undefined) {
-    const names = [...new Set(intervals.map((interval) => interval.condition))].join(", ");
-    throw new Error(`No ${metric} interval for "${condition}"; the conditions are: ${names}.`);
-  }
-  return found;
-}
-
 /** A paired comparison of two conditions on one metric, and what it settles. */
-export interface PairedComparison<M extends string = StudyMetric> {
+export interface PairedComparison<M extends string = string> {
   a: string;
   b: string;
   metric: M;
@@ -275,39 +126,16 @@ export interface PairedComparison<M extends string = StudyMetric> {
 }
 
 /**
- * Paired comparisons (a − b, by seed) of conditions on metrics, each with the
- * sign its interval settles: the evidence behind every "beats" in a study.
+ * Table rows of paired comparisons: the difference with its interval and
+ * what it settles; `metricNames` names the metrics (default their keys).
  */
-export function pairedComparisons(
-  conditions: readonly StudyCondition[],
-  pairs: readonly { a: string; b: string; metric: StudyMetric }[],
-  testLabels: ArrayLike<number>,
-  options: StudyIntervalOptions,
-): PairedComparison[] {
-  const byName = (name: string) => {
-    const condition = conditions.find((candidate) => candidate.name === name);
-    if (condition === undefined) {
-      throw new Error(
-        `No condition named "${name}"; the conditions are: ` +
-          `${conditions.map((candidate) => candidate.name).join(", ")}.`,
-      );
-    }
-    return condition;
-  };
-  return pairs.map(({ a, b, metric }) => {
-    const difference = conditionDifference(byName(a), byName(b), testLabels, metric, options);
-    const sign = difference.low > 0 ? 1 : difference.high < 0 ? -1 : 0;
-    return { a, b, metric, difference, sign };
-  });
-}
-
-/** Table rows of paired comparisons: the difference with its interval and what it settles. */
 export function comparisonTableRows(
   comparisons: readonly PairedComparison<string>[],
+  metricNames: Readonly<Record<string, string>> = {},
 ): Record<string, string>[] {
   return comparisons.map(({ a, b, metric, difference, sign }) => ({
     comparison: `${a} − ${b}`,
-    metric,
+    metric: metricNames[metric] ?? metric,
     "difference [95 % interval]": formatEstimate(difference),
     settles: sign === 1 ? `${a} higher` : sign === -1 ? `${a} lower` : "not resolved",
   }));
@@ -341,20 +169,10 @@ export function seedMeanInterval(
   };
 }
 
-/** How a study metric is named in prose (other metric names are used as they are). */
-export const studyMetricNames: Record<StudyMetric, string> = {
-  accuracy: "accuracy",
-  precision: "precision",
-  recall: "recall",
-  f1: "F1",
-  auc: "ROC AUC",
-  prAuc: "PR AUC",
-};
-
 /** One sentence for a paired comparison: the difference, its interval, and what it settles. */
 export function comparisonSentence(
   comparison: PairedComparison<string>,
-  metricNames: Readonly<Record<string, string>> = studyMetricNames,
+  metricNames: Readonly<Record<string, string>> = {},
 ): string {
   const { a, b, metric, difference, sign } = comparison;
   const settles = sign === 1
@@ -405,13 +223,14 @@ export function expectSign<M extends string>(
  * import { comparisonMatrixRows } from "./condition_intervals.ts";
  * const difference = { estimate: 0.1, low: 0.05, high: 0.15, seeds: 10, seedVariance: 0,
  *   testSetVariance: 0, degreesOfFreedom: 9 };
- * const [row] = comparisonMatrixRows([{ a: "x", b: "y", metric: "auc", difference, sign: 1 }]);
+ * const comparisons = [{ a: "x", b: "y", metric: "rocAuc", difference, sign: 1 as const }];
+ * const [row] = comparisonMatrixRows(comparisons, { rocAuc: "ROC AUC" });
  * if (row["ROC AUC"] !== "0.100 [0.050, 0.150] ↑") throw new Error(JSON.stringify(row));
  * ```
  */
 export function comparisonMatrixRows(
   comparisons: readonly PairedComparison<string>[],
-  metricNames: Readonly<Record<string, string>> = studyMetricNames,
+  metricNames: Readonly<Record<string, string>> = {},
   label: (condition: string) => string = (condition) => condition,
 ): Record<string, string>[] {
   const rows = new Map<string, Record<string, string>>();
@@ -451,8 +270,9 @@ export function signGroups(
  * import { checkedSentence } from "./condition_intervals.ts";
  * const difference = { estimate: 0.1, low: 0.05, high: 0.15, seeds: 10, seedVariance: 0,
  *   testSetVariance: 0, degreesOfFreedom: 9 };
- * const comparisons = [{ a: "study: x", b: "study: y", metric: "auc", difference, sign: 1 as const }];
- * const text = checkedSentence(comparisons, "study: x", "study: y", "auc", 1, {
+ * const comparisons = [{ a: "study: x", b: "study: y", metric: "rocAuc", difference, sign: 1 as const }];
+ * const text = checkedSentence(comparisons, "study: x", "study: y", "rocAuc", 1, {
+ *   metricNames: { rocAuc: "ROC AUC" },
  *   label: (name) => name.replace("study: ", ""),
  * });
  * if (text !== "ROC AUC, x − y: 0.100 [0.050, 0.150]; x is higher.") throw new Error(text);

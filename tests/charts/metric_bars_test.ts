@@ -1,5 +1,6 @@
+import type { GridMetric } from "../../lib/experiments/grid_intervals.ts";
 import assert from "node:assert/strict";
-import { metricBars, valueLabelLayout } from "../../lib/charts/metric_bars.ts";
+import { intervalBars, metricBars, valueLabelLayout } from "../../lib/charts/metric_bars.ts";
 import { chartToSvg } from "../../lib/charts/display.ts";
 import { assertDisplayable, parseSvg, texts } from "../fixtures/chart_svg.ts";
 
@@ -107,4 +108,45 @@ Deno.test("metricBars draws intervals and a dashed baseline per metric", () => {
     /either sd or both low and high/,
   );
   assert.throws(() => metricBars([{ ...rows[0], value: 0.5 }]), /outside its interval/);
+});
+
+Deno.test("intervalBars: named metrics, a baseline per metric with a trivial bar, no bar where undefined", () => {
+  const interval = (
+    condition: string,
+    metric: GridMetric,
+    estimate: number,
+    trivial?: { text: string; bar: number },
+  ) => ({
+    condition,
+    settings: { condition },
+    metric,
+    prevalence: 0.1,
+    estimate,
+    low: estimate - 0.1,
+    high: estimate + 0.1,
+    seeds: 3,
+    seedVariance: 0,
+    testSetVariance: 0,
+    degreesOfFreedom: 2,
+    undefinedSeeds: Number.isNaN(estimate) ? 1 : 0,
+    trivial,
+    clearsTrivial: trivial === undefined ? undefined : estimate - 0.1 > trivial.bar,
+  });
+  const { rows, baselines } = intervalBars([
+    interval("a", "rocAuc", 0.8, { text: "random scores 0.500", bar: 0.5 }),
+    interval("a", "recall", 0.6, { text: "flag everything 1, flag nothing 0", bar: 0 }),
+    interval("a", "ece", 0.05),
+    interval("b", "precision", NaN, { text: "flag everything 0.100", bar: 0.1 }),
+    interval("a", "precision", 0.3, { text: "flag everything 0.100", bar: 0.1 }),
+  ]);
+  assert.deepEqual(rows.map((row) => `${row.condition} ${row.metric} ${row.value}`), [
+    "a ROC AUC 0.8",
+    "a recall 0.6",
+    "a expected calibration error 0.05",
+    "a precision 0.3",
+  ]);
+  assert.deepEqual(baselines, [{ metric: "ROC AUC", value: 0.5 }, {
+    metric: "precision",
+    value: 0.1,
+  }]);
 });
