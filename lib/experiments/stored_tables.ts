@@ -32,14 +32,11 @@ function tablesInText(text: string, cell: number): StoredTable[] {
   const tables: StoredTable[] = [];
   lines.forEach((line, index) => {
     if (index === 0 || !/^-+( +-+)*\s*$/.test(line)) return;
-    const spans = [...line.matchAll(/-+/g)].map((match) => ({
-      start: match.index!,
-      end: match.index! + match[0].length,
-    }));
+    // Each column starts where its run of dashes does and runs to the next one's start.
+    const starts = [...line.matchAll(/-+/g)].map((match) => match.index!);
     const cut = (row: string) =>
-      spans.map((span, column) =>
-        row.slice(span.start, column === spans.length - 1 ? undefined : spans[column + 1].start)
-          .trim()
+      starts.map((start, column) =>
+        row.slice(start, column === starts.length - 1 ? undefined : starts[column + 1]).trim()
       );
     const columns = cut(lines[index - 1]);
     const rows: Record<string, string>[] = [];
