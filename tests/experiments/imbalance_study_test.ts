@@ -4,6 +4,7 @@ import { scoreAtPrevalence } from "../../lib/metrics/deployment_metrics.ts";
 import type { GridFrames } from "../../lib/experiments/experiment_grid.ts";
 import {
   chosenThresholds,
+  conditionLabel,
   priorCorrection,
   priorShiftRows,
   studyPrevalence,
@@ -11,6 +12,11 @@ import {
   sweepCondition,
 } from "../../lib/experiments/imbalance_study.ts";
 import { scoreGridRuns } from "../../lib/experiments/grid_scores.ts";
+import {
+  formatGridInterval,
+  gridIntervals,
+  type GridMetric,
+} from "../../lib/experiments/grid_intervals.ts";
 import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
 
 const labels = [1, 0, 1, 0, 1, 0];
@@ -58,6 +64,19 @@ const frames: GridFrames = {
   validationPredictions: predictions,
 };
 
+// The table looks conditions up by the sweep's names; this fixture names them shortly.
+const renamed: GridFrames = Object.fromEntries(
+  Object.entries(frames).map(([key, frame]) => [
+    key,
+    key === "histories" ? frame : frame.withColumn(
+      pl.col("condition").str.replaceAll("^plain$", sweepCondition(10, "nothing"))
+        .str.replaceAll("^balanced$", sweepCondition(10, "balanced weights"))
+        .str.replaceAll("^over$", sweepCondition(10, "oversampling"))
+        .str.replaceAll("^under$", sweepCondition(10, "undersampling")),
+    ),
+  ]),
+) as GridFrames;
+
 Deno.test("studyPrevalence is the training ratio's share of dogs, 1 / (1 + cats per dog)", async () => {
   assertAlmostEquals(studyPrevalence({ catsPerDog: 10 }), 1 / 11, 1e-15);
   assertAlmostEquals(studyPrevalence({ catsPerDog: 1 }), 0.5, 1e-15);
@@ -97,18 +116,6 @@ Deno.test("chosenThresholds: each seed's validation-tuned threshold, in seed ord
 
 Deno.test("priorShiftRows: calibration before and after the correction, per ratio and strategy", () => {
   const names = { "balanced weights": "balanced", nothing: "plain" } as Record<string, string>;
-  // The table looks conditions up by the sweep's names; this fixture names them shortly.
-  const renamed: GridFrames = Object.fromEntries(
-    Object.entries(frames).map(([key, frame]) => [
-      key,
-      key === "histories" ? frame : frame.withColumn(
-        pl.col("condition").str.replaceAll("^plain$", sweepCondition(10, "nothing"))
-          .str.replaceAll("^balanced$", sweepCondition(10, "balanced weights"))
-          .str.replaceAll("^over$", sweepCondition(10, "oversampling"))
-          .str.replaceAll("^under$", sweepCondition(10, "undersampling")),
-      ),
-    ]),
-  ) as GridFrames;
   const rows = priorShiftRows(renamed, [10], { seed: 1, resamples: 50 });
   assertEquals(rows.map((row) => `${row.ratio} ${row.strategy}`), [
     "1:10 nothing",
@@ -129,4 +136,65 @@ Deno.test("priorShiftRows: calibration before and after the correction, per rati
     rows[1]["ECE, corrected"],
   );
   assert(rows[1].ECE !== rows[1]["ECE, corrected"], "the correction changed nothing");
+});
+
+Deno.test("priorCorrection moves each strategy trained as balanced from 0.5 to the share of dogs, and no other", () => {
+  for (const strategy of ["balanced weights", "oversampling", "undersampling"]) {
+    // At 1:10 the share is 1/11: a probability of 0.5 (the training base rate) becomes 1/11.
+    const p = priorCorrection(Float64Array.of(0.5), { strategy, catsPerDog: 10 })[0];
+    assertAlmostEquals(p, 1 / 11, 1e-12, `${strategy}: corrected to ${p}`);
+  }
+  for (const strategy of ["nothing", "dog weight 5", ""]) {
+    const probabilities = Float64Array.of(0.5);
+    assert(
+      priorCorrection(probabilities, { strategy, catsPerDog: 10 }) === probabilities,
+      strategy,
+    );
+  }
+});
+
+Deno.test("conditionLabel drops only the imbalance sweep's leading prefix", () => {
+  assertEquals(conditionLabel(sweepCondition(10, "nothing")), "1:10, nothing");
+  assertEquals(conditionLabel("weight: 1:10, dog weight 25"), "weight: 1:10, dog weight 25");
+  assertEquals(conditionLabel("weight: imbalance: 1:10"), "weight: imbalance: 1:10");
+});
+
+Deno.test("chosenThresholds sorts a condition's runs by seed", () => {
+  const scores = pl.DataFrame({
+    condition: ["a", "b", "a", "a"],
+    seed: [3, 1, 1, 2],
+    tunedThreshold: [0.3, 0.9, 0.6, 0.45],
+  });
+  assertEquals(chosenThresholds(scores, "a"), [0.6, 0.45, 0.3]);
+});
+
+Deno.test("priorShiftRows: each column is its metric's interval, corrected where its name says so", () => {
+  const options = { seed: 1, resamples: 50 };
+  const [row] = priorShiftRows(renamed, [10], options).filter((row) =>
+    row.strategy === "balanced weights"
+  );
+  const names = [sweepCondition(10, "balanced weights")];
+  const cell = (metric: GridMetric, corrected: boolean) =>
+    formatGridInterval(
+      gridIntervals(renamed, names, [metric], {
+        ...options,
+        prevalence: studyPrevalence,
+        transform: corrected ? priorCorrection : undefined,
+      })[0],
+    );
+  assertEquals(row, {
+    ratio: "1:10",
+    strategy: "balanced weights",
+    ECE: cell("ece", false),
+    "ECE, corrected": cell("ece", true),
+    Brier: cell("brier", false),
+    "Brier, corrected": cell("brier", true),
+    "precision at 0.5": cell("precision", false),
+    "recall at 0.5, corrected": cell("recall", true),
+    "precision, tuned threshold": cell("tunedPrecision", false),
+  });
+  // The correction changes each of these metrics here, so a column that took the other one fails.
+  for (const metric of ["ece", "brier", "precision", "recall"] as GridMetric[]) {
+    assert(cell(metric, true) !== cell(metric, false), `the correction left ${metric} as it was`);
+  }
 });
