@@ -138,3 +138,24 @@ Deno.test("conditionFrames refuses what it cannot lay out, naming the fix", asyn
   assertEquals(built.testPredictions.height, seeds.length * labels.length);
   assertEquals(built.validationPredictions.height, 0);
 });
+
+Deno.test("conditionFrames types every column as a stored grid does, the empty validation frame too", () => {
+  const built = conditionFrames([{ name: "a", runs: [{ seed: 3, testProbabilities: [0.25] }] }], [
+    1,
+  ]);
+  const types = (frame: typeof built.runs) =>
+    Object.fromEntries(frame.columns.map((name) => [name, frame.getColumn(name).dtype.toString()]));
+  const predictionTypes = {
+    condition: "DataType(String)",
+    seed: "DataType(Int64)",
+    example: "DataType(Int64)",
+    probability: "DataType(Float64)",
+    label: "DataType(Int64)",
+  };
+  assertEquals(types(built.runs), { condition: "DataType(String)", seed: "DataType(Int64)" });
+  assertEquals(types(built.testPredictions), predictionTypes);
+  assertEquals(types(built.validationPredictions), predictionTypes);
+  assertEquals(built.testPredictions.toRecords(), [
+    { condition: "a", seed: 3, example: 0, probability: 0.25, label: 1 },
+  ]);
+});
