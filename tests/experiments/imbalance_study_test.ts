@@ -18,6 +18,7 @@ import {
   type GridMetric,
 } from "../../lib/experiments/grid_intervals.ts";
 import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
+import { imbalanceStrategies } from "../../lib/training/imbalance_strategy.ts";
 
 const labels = [1, 0, 1, 0, 1, 0];
 const probabilities = {
@@ -197,4 +198,57 @@ Deno.test("priorShiftRows: each column is its metric's interval, corrected where
   for (const metric of ["ece", "brier", "precision", "recall"] as GridMetric[]) {
     assert(cell(metric, true) !== cell(metric, false), `the correction left ${metric} as it was`);
   }
+});
+
+Deno.test("priorShiftRows: the tuned threshold's precision is that of the uncorrected probabilities", () => {
+  // Validation: the F1-best threshold separates 0.9 from 0.5, at their midpoint 0.7 uncorrected.
+  // Corrected to 1:10 (odds / 10), the midpoint of 0.5 → 1/11 and 0.9 → 9/19 is about 0.282,
+  // above the corrected 0.75 (3/13, about 0.231): the test example at 0.75, a cat, is flagged
+  // only without the correction, so the precision is 1/2 there (before weighting) and 1 after.
+  const validation = { labels: [1, 1, 0, 0], probabilities: [0.95, 0.9, 0.5, 0.3] };
+  const test = { labels: [1, 0, 1, 0], probabilities: [0.95, 0.75, 0.6, 0.2] };
+  const names = imbalanceStrategies.map((strategy) => sweepCondition(10, strategy));
+  const seeds = [1, 2];
+  const predictionsOf = (set: typeof test) => {
+    const rows = names.flatMap((condition) =>
+      seeds.flatMap((seed) =>
+        set.labels.map((label, example) => ({
+          condition,
+          seed,
+          example,
+          probability: set.probabilities[example],
+          label,
+        }))
+      )
+    );
+    return pl.readRecords(rows);
+  };
+  const sweep: GridFrames = {
+    conditions: pl.readRecords(
+      imbalanceStrategies.map((strategy, i) => ({
+        condition: names[i],
+        study: "imbalance",
+        catsPerDog: 10,
+        strategy,
+        dogWeight: 0,
+      })),
+    ),
+    runs: pl.readRecords(names.flatMap((condition) => seeds.map((seed) => ({ condition, seed })))),
+    histories: frames.histories,
+    testPredictions: predictionsOf(test),
+    validationPredictions: predictionsOf(validation),
+  };
+  const options = { seed: 1, resamples: 20 };
+  const row = priorShiftRows(sweep, [10], options)[1];
+  assertEquals(row.strategy, "balanced weights");
+  const tuned = (transform?: typeof priorCorrection) =>
+    formatGridInterval(
+      gridIntervals(sweep, [names[1]], ["tunedPrecision"], {
+        ...options,
+        prevalence: studyPrevalence,
+        transform,
+      })[0],
+    );
+  assertEquals(row["precision, tuned threshold"], tuned());
+  assert(tuned() !== tuned(priorCorrection), "the correction left the tuned precision as it was");
 });
