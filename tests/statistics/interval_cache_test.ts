@@ -89,3 +89,35 @@ Deno.test("hashValues tells apart changed values, orders and lengths", () => {
   assertEquals(new Set(hashes).size, hashes.length);
   assertEquals(hashValues(Float32Array.from([0.5, 1])), hashValues([0.5, 1]));
 });
+
+Deno.test("IntervalCache keys a paired interval by its second runs too", async () => {
+  const cache = new IntervalCache(await storeFile());
+  const changedB = b.map((scores) => [...scores]);
+  changedB[0][0] = 0.3; // seed 1's second condition now gets example 0 wrong
+  const first = cache.pairedInterval(labels, a, b, "accuracy", accuracy, options);
+  const second = cache.pairedInterval(labels, a, changedB, "accuracy", accuracy, options);
+  assertEquals([cache.hits, cache.misses, cache.size], [0, 2, 2]);
+  assertEquals(second, pairedSeedTestSetInterval(labels, a, changedB, accuracy, options));
+  assert(second.estimate !== first.estimate, "the changed runs left the difference as it was");
+});
+
+Deno.test("IntervalCache passes on a read error other than a missing file, and refuses a store without intervals", async () => {
+  const folder = await Deno.makeTempDir({ prefix: "intervals_" });
+  await assertRejectsWith(() => new IntervalCache(folder), "Is a directory");
+  const file = join(folder, "i.json");
+  const foreign = `IntervalCache: ${file} is not a version-1 interval store; delete it and the ` +
+    "intervals are computed again.";
+  for (const text of ["null", '{"version": 1, "intervals": 5}', '{"version": 1}']) {
+    Deno.writeTextFileSync(file, text);
+    const error = await assertRejectsWith(() => new IntervalCache(file));
+    assertEquals(error.message, foreign, text);
+  }
+});
+
+Deno.test("hashValues is stable across sessions, so a stored interval store stays valid", () => {
+  // Values this implementation gave when the notebooks' stores were written: a changed hash would
+  // silently turn every stored interval into a miss and recompute it.
+  assertEquals(hashValues([0.5, 1]), "23y2ik3fvne");
+  assertEquals(hashValues([]), "wvjl67o803");
+  assertEquals(hashValues([0.1, 0.2, 0.3]), "1q72z0ou83e");
+});
