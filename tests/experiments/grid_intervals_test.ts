@@ -6,10 +6,18 @@ import {
   fewerSeedsVerdicts,
   formatGridInterval,
   gridComparisons,
+  type GridInterval,
   gridIntervals,
   gridIntervalTable,
   type GridMetric,
+  gridMetricNames,
+  intervalOf,
+  intervalTableRows,
 } from "../../lib/experiments/grid_intervals.ts";
+import {
+  randomScoresAveragePrecision,
+  trivialBaseline,
+} from "../../lib/statistics/condition_intervals.ts";
 import { createRandom } from "../../lib/data/random.ts";
 import { correctForPrior } from "../../lib/metrics/prior_shift.ts";
 import { IntervalCache } from "../../lib/statistics/interval_cache.ts";
@@ -236,4 +244,375 @@ Deno.test("with a cache, intervals and comparisons are the same and a second pas
     transform: (p) => correctForPrior(p, { trainPrevalence: 0.5, targetPrevalence: 0.1 }),
   });
   assertEquals(second.misses, 1);
+});
+
+/** One condition of {@link smallGrid}: its settings and each seed's test (and validation) probabilities. */
+interface SmallCondition {
+  name: string;
+  catsPerDog?: number;
+  test: Record<number, number[]>;
+  validation?: Record<number, number[]>;
+}
+
+/**
+ * A grid of hand-made runs: `runs` lists each condition's seeds in the order given (not sorted);
+ * every run scores the same test labels (and validation labels, default the test ones).
+ */
+function smallGrid(
+  conditions: SmallCondition[],
+  testLabels: number[],
+  validationLabels = testLabels,
+  labelsOf: (condition: string) => number[] = () => testLabels,
+): GridFrames {
+  const rows = (set: "test" | "validation") =>
+    conditions.flatMap((condition) =>
+      Object.entries(set === "test" ? condition.test : condition.validation ?? condition.test)
+        .flatMap(([seed, probabilities]) =>
+          probabilities.map((probability, example) => ({
+            condition: condition.name,
+            seed: Number(seed),
+            example,
+            label: set === "test" ? labelsOf(condition.name)[example] : validationLabels[example],
+            probability,
+          }))
+        )
+    );
+  return {
+    conditions: pl.readRecords(
+      conditions.map(({ name, catsPerDog }) => ({ condition: name, catsPerDog: catsPerDog ?? 1 })),
+    ),
+    runs: pl.readRecords(
+      conditions.flatMap(({ name, test }) =>
+        Object.keys(test).map((seed) => ({ condition: name, seed: Number(seed) }))
+      ),
+    ),
+    histories: pl.DataFrame({}),
+    testPredictions: pl.readRecords(rows("test")),
+    validationPredictions: pl.readRecords(rows("validation")),
+  };
+}
+
+const eightLabels = [1, 0, 1, 0, 1, 0, 0, 0];
+const flat = (seeds: number[], value: number) =>
+  Object.fromEntries(seeds.map((seed) => [seed, eightLabels.map(() => value)]));
+
+Deno.test("gridMetricNames names every metric for tables and prose", () => {
+  assertEquals(gridMetricNames, {
+    accuracy: "accuracy",
+    precision: "precision",
+    recall: "recall",
+    f1: "F1",
+    tunedF1: "F1 at the tuned threshold",
+    tunedPrecision: "precision at the tuned threshold",
+    tunedRecall: "recall at the tuned threshold",
+    rocAuc: "ROC AUC",
+    prAuc: "PR AUC",
+    brier: "Brier score",
+    ece: "expected calibration error",
+  });
+});
+
+Deno.test("a score of exactly 0.5 flags nothing, and an interval at the trivial bar does not clear it", () => {
+  const grid = smallGrid([{ name: "flat", test: flat([1, 2, 3], 0.5) }], eightLabels);
+  const [precision, auc] = gridIntervals(grid, ["flat"], ["precision", "rocAuc"], {
+    seed: 1,
+    resamples: 20,
+  });
+  assertEquals([precision.undefinedSeeds, precision.clearsTrivial], [3, false]);
+  // Ties everywhere: ROC AUC 0.5 on every seed and resample, exactly the bar of 0.5.
+  assertEquals([auc.estimate, auc.low, auc.high, auc.trivial!.bar], [0.5, 0.5, 0.5, 0.5]);
+  assertEquals(auc.clearsTrivial, false);
+});
+
+Deno.test("the Brier score clears its bar only when the whole interval is below it", () => {
+  // At the test set's own share (1/2) the bar is 1/4.
+  const [good, noise] = gridIntervals(frames, ["good", "noise"], ["brier"], { seed: 1 });
+  assert(good.high < good.trivial!.bar, formatGridInterval(good));
+  assertEquals(good.clearsTrivial, true);
+  assert(noise.high > noise.trivial!.bar, formatGridInterval(noise));
+  assertEquals(noise.clearsTrivial, false);
+});
+
+Deno.test("gridComparisons' sign: -1 when the interval is below 0, 0 when it touches 0", () => {
+  const [worse, same] = gridComparisons(frames, [
+    { a: "noise", b: "good", metric: "rocAuc" },
+    { a: "good", b: "good", metric: "rocAuc" },
+  ], options);
+  assert(worse.difference.high < 0, JSON.stringify(worse.difference));
+  assertEquals(worse.sign, -1);
+  assertEquals([same.difference.low, same.difference.high, same.sign], [0, 0, 0]);
+  const [verdict] = fewerSeedsVerdicts(
+    frames,
+    [{ a: "good", b: "good", metric: "rocAuc" }],
+    options,
+  );
+  assertEquals([verdict.all.sign, verdict.singleSeedsMisleading], [0, 0]);
+});
+
+Deno.test("fewerSeedsVerdicts counts the single seeds that point against a settled verdict", () => {
+  const labels = Array.from({ length: 20 }, (_, i) => (i % 2 === 0 ? 1 : 0));
+  const right = labels.map((label) => (label === 1 ? 0.9 : 0.1));
+  const halfRight = labels.map(() => 0.9); // every dog right, every cat wrong: accuracy 0.5
+  const twoWrong = right.map((p, i) => (i < 4 ? 1 - p : p)); // accuracy 0.8
+  const seeds = [1, 2, 3, 4, 5, 6, 7, 8];
+  const grid = smallGrid([
+    {
+      name: "a",
+      test: Object.fromEntries(seeds.map((seed) => [seed, seed === 8 ? twoWrong : right])),
+    },
+    {
+      name: "b",
+      test: Object.fromEntries(seeds.map((seed) => [seed, seed === 8 ? right : halfRight])),
+    },
+  ], labels);
+  const [verdict] = fewerSeedsVerdicts(grid, [{ a: "a", b: "b", metric: "accuracy" }], {
+    seed: 1,
+    resamples: 50,
+  });
+  assertEquals(verdict.singleSeedDifferences.map((d) => Math.round(d * 10) / 10), [
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    0.5,
+    -0.2,
+  ]);
+  assertEquals(verdict.all.sign, 1, JSON.stringify(verdict.all.difference));
+  assertEquals(verdict.singleSeedsMisleading, 1);
+});
+
+Deno.test("formatGridInterval marks a cell below the bar, except recall's (flagging everything scores 1)", () => {
+  const [f1] = gridIntervals(frames, ["noise"], ["f1"], options);
+  const below = { ...f1, clearsTrivial: false };
+  const text = formatGridInterval(below);
+  assert(text.endsWith(" *"), text);
+  for (const metric of ["recall", "tunedRecall"] as GridMetric[]) {
+    assertEquals(formatGridInterval({ ...below, metric }), text.slice(0, -2), metric);
+  }
+  assertEquals(formatGridInterval({ ...below, metric: "tunedPrecision" }), text);
+  assertEquals(formatGridInterval({ ...below, clearsTrivial: undefined }), text.slice(0, -2));
+});
+
+Deno.test("the bootstrap takes 200 resamples unless told otherwise", () => {
+  const base = { prevalence, seed: 1 };
+  const [byDefault] = gridIntervals(frames, ["good"], ["f1"], base);
+  const [twoHundred] = gridIntervals(frames, ["good"], ["f1"], { ...base, resamples: 200 });
+  const [twenty] = gridIntervals(frames, ["good"], ["f1"], { ...base, resamples: 20 });
+  assertEquals(byDefault, twoHundred);
+  assert(twenty.testSetVariance !== twoHundred.testSetVariance, "resamples: 20 was ignored");
+});
+
+/** A hand-made interval for the table functions. */
+function made(condition: string, metric: GridMetric, estimate: number, trivialText?: string) {
+  return {
+    condition,
+    settings: { condition, catsPerDog: condition === "c" ? 3 : 9 },
+    metric,
+    prevalence: 0.1,
+    estimate,
+    low: estimate - 0.01,
+    high: estimate + 0.01,
+    seeds: 3,
+    seedVariance: 0,
+    testSetVariance: 0,
+    degreesOfFreedom: 2,
+    undefinedSeeds: 0,
+    trivial: trivialText === undefined ? undefined : { text: trivialText, bar: 0.5 },
+    clearsTrivial: trivialText === undefined ? undefined : estimate > 0.5,
+  } satisfies GridInterval;
+}
+
+Deno.test("intervalTableRows: a row per condition, a column per metric (named as asked), the trivial rules last", () => {
+  const intervals = [
+    made("a", "f1", 0.6, "flag everything 0.182"),
+    made("a", "ece", 0.05),
+    made("b", "f1", 0.4, "flag everything 0.182"),
+    made("b", "ece", 0.07),
+  ];
+  assertEquals(intervalTableRows(intervals, { f1: "F1" }), [
+    { condition: "a", F1: "0.600 [0.590, 0.610]", ece: "0.050 [0.040, 0.060]" },
+    { condition: "b", F1: "0.400 [0.390, 0.410] *", ece: "0.070 [0.060, 0.080]" },
+    { condition: "trivial rules (see note)", F1: "flag everything 0.182", ece: "none" },
+  ]);
+  assertEquals(Object.keys(intervalTableRows(intervals)[0]), ["condition", "f1", "ece"]);
+});
+
+Deno.test("intervalOf finds a condition's metric, and names the conditions when it cannot", async () => {
+  const intervals = [made("a", "f1", 0.6, "x"), made("b", "f1", 0.4, "x"), made("b", "ece", 0.1)];
+  assertEquals(intervalOf(intervals, "b", "f1"), intervals[1]);
+  assertEquals(intervalOf(intervals, "b", "ece"), intervals[2]);
+  const error = await assertRejectsWith(() => intervalOf(intervals, "a", "ece"));
+  assertEquals(error.message, 'No ece interval for "a"; the conditions are: a, b.');
+});
+
+Deno.test("gridIntervalTable shows only the asked metric, 'none' for a metric without trivial rules", async () => {
+  const intervals = [made("a", "ece", 0.05), made("a", "f1", 0.6, "x"), made("c", "ece", 0.07)];
+  assertEquals(
+    gridIntervalTable(intervals, { rows: "catsPerDog", columns: "condition", metric: "ece" }),
+    [
+      { catsPerDog: "9", a: "0.050 [0.040, 0.060]", "trivial rules": "none" },
+      { catsPerDog: "3", c: "0.070 [0.060, 0.080]", "trivial rules": "none" },
+    ],
+  );
+  const error = await assertRejectsWith(() =>
+    gridIntervalTable(intervals, { rows: "catsPerDog", columns: "condition", metric: "rocAuc" })
+  );
+  assertEquals(error.message, "gridIntervalTable: no rocAuc intervals; compute them first.");
+});
+
+Deno.test("by default a condition is scored at its test set's own share, and random PR AUC is simulated for its counts", () => {
+  const probabilities = [0.9, 0.2, 0.6, 0.4, 0.3, 0.1, 0.7, 0.2];
+  const grid = smallGrid(
+    [{ name: "m", test: { 1: probabilities, 2: probabilities } }],
+    eightLabels,
+  );
+  const [own] = gridIntervals(grid, ["m"], ["prAuc"], { seed: 1, resamples: 20 });
+  assertEquals(own.prevalence, 3 / 8);
+  const simulated = randomScoresAveragePrecision(3, 5);
+  assertEquals(own.trivial, trivialBaseline("prAuc", 3 / 8, { randomPrAuc: simulated }));
+  assert(simulated !== 3 / 8, "the simulation gave π itself");
+  const [shifted] = gridIntervals(grid, ["m"], ["prAuc"], {
+    seed: 1,
+    resamples: 20,
+    prevalence: () => 0.1,
+  });
+  assertEquals(shifted.trivial, trivialBaseline("prAuc", 0.1));
+  const [tunedF1, tunedPrecision, tunedRecall, auc] = gridIntervals(
+    grid,
+    ["m"],
+    ["tunedF1", "tunedPrecision", "tunedRecall", "rocAuc"],
+    { seed: 1, resamples: 20 },
+  );
+  assertEquals(tunedF1.trivial, trivialBaseline("f1", 3 / 8));
+  assertEquals(tunedPrecision.trivial, trivialBaseline("precision", 3 / 8));
+  assertEquals(tunedRecall.trivial, trivialBaseline("recall", 3 / 8));
+  assertEquals(auc.trivial, trivialBaseline("auc", 3 / 8));
+});
+
+Deno.test("runs are read in seed order whatever order the runs frame lists them in", () => {
+  const byOrder = {
+    3: [0.9, 0.2, 0.6, 0.4, 0.3, 0.1, 0.7, 0.2],
+    1: flat([1], 0.9)[1],
+    2: flat([2], 0.1)[2],
+  };
+  const grid = smallGrid([{ name: "m", test: byOrder }, {
+    name: "n",
+    test: { 3: flat([1], 0.5)[1], 1: flat([1], 0.5)[1], 2: flat([1], 0.5)[1] },
+  }], eightLabels);
+  assertEquals(grid.runs.getColumn("seed").toArray(), [1, 2, 3, 1, 2, 3]); // polars keeps key order
+  const shuffled: GridFrames = { ...grid, runs: grid.runs.sort("seed", true) };
+  const [verdict] = fewerSeedsVerdicts(shuffled, [{ a: "m", b: "n", metric: "accuracy" }], {
+    seed: 1,
+    resamples: 20,
+    few: 2,
+  });
+  // Accuracy: seed 1 flags all (3/8), seed 2 none (5/8), seed 3 gets 6 of 8; "n" flags none (5/8).
+  assertEquals(verdict.singleSeedDifferences.map((d) => Math.round(d * 1000) / 1000), [
+    -0.25,
+    0,
+    0.125,
+  ]);
+  assertAlmostEquals(verdict.few.difference.estimate, -0.125, 1e-12);
+});
+
+Deno.test("a condition without runs of the seeds asked for is named", async () => {
+  await assertRejectsWith(
+    () => gridIntervals(frames, ["good"], ["f1"], { ...options, seeds: [9, 10] }),
+    '"good" has no runs of the seeds asked for (9, 10).',
+  );
+  const lonely: GridFrames = {
+    ...frames,
+    conditions: pl.readRecords([{ condition: "good", catsPerDog: 9 }, {
+      condition: "lonely",
+      catsPerDog: 9,
+    }]),
+  };
+  await assertRejectsWith(
+    () => gridIntervals(lonely, ["lonely"], ["f1"], options),
+    '"lonely" has no runs',
+  );
+});
+
+Deno.test("the tuned threshold flags only scores above it, and precision there may be undefined", () => {
+  // Validation: cats at 0.2 and 0.4, dogs at 0.6 and 0.8; the F1-best threshold is their midpoint 0.5.
+  const validationLabels = [0, 0, 1, 1];
+  const validation = { 1: [0.2, 0.4, 0.6, 0.8], 2: [0.2, 0.4, 0.6, 0.8] };
+  const testLabels = [1, 0, 1, 0];
+  const grid = smallGrid(
+    [
+      // A cat at exactly 0.5 is not flagged: precision 1 and recall 1/2 (before weighting: 1 of 2 dogs).
+      { name: "edge", test: { 1: [0.9, 0.5, 0.3, 0.1], 2: [0.9, 0.5, 0.3, 0.1] }, validation },
+      // Every test score below 0.5: the tuned threshold flags nothing.
+      { name: "low", test: { 1: [0.45, 0.3, 0.2, 0.1], 2: [0.45, 0.3, 0.2, 0.1] }, validation },
+    ],
+    testLabels,
+    validationLabels,
+  );
+  const opts = { seed: 1, resamples: 20 };
+  const [precision, recall] = gridIntervals(
+    grid,
+    ["edge"],
+    ["tunedPrecision", "tunedRecall"],
+    opts,
+  );
+  assertEquals([precision.estimate, recall.estimate], [1, 0.5]);
+  const [none] = gridIntervals(grid, ["low"], ["tunedPrecision"], opts);
+  assertEquals(none.undefinedSeeds, 2);
+});
+
+Deno.test("gridComparisons names the seeds and refuses other test sets or shares", async () => {
+  const fewer: GridFrames = {
+    ...frames,
+    runs: frames.runs.filter(pl.col("condition").neq(pl.lit("noise")).or(pl.col("seed").lt(4))),
+  };
+  const seeds = await assertRejectsWith(() =>
+    gridComparisons(fewer, [{ a: "good", b: "noise", metric: "f1" }], options)
+  );
+  assertEquals(
+    seeds.message,
+    '"good" ran seeds 1,2,3,4 and "noise" seeds 1,2,3: a paired comparison needs the same seeds.',
+  );
+  const scores = [0.9, 0.2, 0.6, 0.4, 0.3, 0.1, 0.7, 0.2];
+  const probabilities = { 1: scores, 2: scores };
+  const grid = smallGrid(
+    [
+      { name: "a", catsPerDog: 1, test: probabilities },
+      { name: "b", catsPerDog: 3, test: probabilities },
+      { name: "c", catsPerDog: 1, test: probabilities },
+      { name: "d", catsPerDog: 1, test: probabilities },
+    ],
+    eightLabels,
+    eightLabels,
+    (condition) => (condition === "d" ? [0, 1, 1, 0, 1, 0, 0, 0] : eightLabels),
+  );
+  const byRatio = {
+    seed: 1,
+    resamples: 20,
+    prevalence: (row: Record<string, unknown>) => 1 / (1 + Number(row.catsPerDog)),
+  };
+  const other = '"a" and "X" were scored on other test sets or shares of positives; ' +
+    "compare conditions of the same ratio.";
+  for (const b of ["b", "d"]) {
+    const error = await assertRejectsWith(() =>
+      gridComparisons(grid, [{ a: "a", b, metric: "f1" }], byRatio)
+    );
+    assertEquals(error.message, other.replace("X", b));
+  }
+  assertEquals(gridComparisons(grid, [{ a: "a", b: "c", metric: "f1" }], byRatio)[0].sign, 0);
+});
+
+Deno.test("with a cache, comparisons of the same runs on other metrics are other entries", async () => {
+  const cache = new IntervalCache(`${await Deno.makeTempDir({ prefix: "grid_cache_" })}/i.json`);
+  const pairs = (["f1", "accuracy", "recall"] as GridMetric[]).map((metric) => ({
+    a: "good",
+    b: "noise",
+    metric,
+  }));
+  assertEquals(
+    gridComparisons(frames, pairs, { ...options, cache }),
+    gridComparisons(frames, pairs, options),
+  );
+  assertEquals(cache.misses, 3);
 });
