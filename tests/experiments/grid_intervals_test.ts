@@ -97,6 +97,7 @@ Deno.test("the trivial bar at the share: noise does not clear it, a good model d
   assertEquals(goodF1.clearsTrivial, true, formatGridInterval(goodF1));
   // The Brier score's bar is a constant forecast of the share; lower is better.
   assertAlmostEquals(goodBrier.trivial!.bar, 0.09, 1e-12);
+  assertEquals(goodBrier.trivial!.text, "base-rate forecast 0.090");
   assertEquals(goodBrier.trivial!.lowerIsBetter, true);
   assertEquals(goodEce.trivial, undefined);
 });
@@ -322,6 +323,11 @@ Deno.test("a score of exactly 0.5 flags nothing, and an interval at the trivial 
   // Ties everywhere: ROC AUC 0.5 on every seed and resample, exactly the bar of 0.5.
   assertEquals([auc.estimate, auc.low, auc.high, auc.trivial!.bar], [0.5, 0.5, 0.5, 0.5]);
   assertEquals(auc.clearsTrivial, false);
+  // A forecast of 0.5 on a balanced set: Brier 1/4 on every example, exactly the bar 1/2 · 1/2.
+  const balanced = [1, 0, 1, 0, 1, 0, 1, 0];
+  const half = smallGrid([{ name: "half", test: flat([1, 2, 3], 0.5) }], balanced);
+  const [brier] = gridIntervals(half, ["half"], ["brier"], { seed: 1, resamples: 20 });
+  assertEquals([brier.high, brier.trivial!.bar, brier.clearsTrivial], [0.25, 0.25, false]);
 });
 
 Deno.test("the Brier score clears its bar only when the whole interval is below it", () => {
@@ -473,6 +479,20 @@ Deno.test("by default a condition is scored at its test set's own share, and ran
   const simulated = randomScoresAveragePrecision(3, 5);
   assertEquals(own.trivial, trivialBaseline("prAuc", 3 / 8, { randomPrAuc: simulated }));
   assert(simulated !== 3 / 8, "the simulation gave π itself");
+  // Another count of positives gets its own simulation.
+  const twoDogs = smallGrid([{ name: "m", test: { 1: probabilities, 2: probabilities } }], [
+    1,
+    0,
+    0,
+    0,
+    1,
+    0,
+    0,
+    0,
+  ]);
+  const [fewer] = gridIntervals(twoDogs, ["m"], ["prAuc"], { seed: 1, resamples: 20 });
+  assertEquals(fewer.trivial!.bar, randomScoresAveragePrecision(2, 6));
+  assert(fewer.trivial!.bar !== simulated, "2 and 3 dogs gave the same simulation");
   const [shifted] = gridIntervals(grid, ["m"], ["prAuc"], {
     seed: 1,
     resamples: 20,
