@@ -594,7 +594,9 @@ function gridReader(
     ).map((run) => run.seed).sort((x, y) => x - y);
     if (seeds.length === 0) {
       throw new Error(
-        `"${name}" has no runs of the seeds asked for (${options.seeds?.join(", ")}).`,
+        options.seeds === undefined
+          ? `"${name}" has no runs in the runs frame; run it, or drop it from the names.`
+          : `"${name}" has no runs of the seeds asked for (${options.seeds.join(", ")}).`,
       );
     }
     const read = (set: "testPredictions" | "validationPredictions") =>

@@ -89,8 +89,10 @@ export function conditionLabel(name: string): string {
  * One row per ratio in `ratios` and imbalance strategy: calibration (ECE,
  * Brier) before and after the prior-shift correction, precision at 0.5 and
  * recall at 0.5 after it, and the precision at the validation-tuned
- * threshold (which the monotone correction leaves as it is), each as
- * "mean [95 % interval]" over the seeds, counting seed and test-set noise.
+ * threshold without the correction (being monotone, it would change that
+ * only for test scores between the two validation scores the threshold lies
+ * between), each as "mean [95 % interval]" over the seeds, counting seed
+ * and test-set noise.
  */
 export function priorShiftRows(
   frames: GridFrames,

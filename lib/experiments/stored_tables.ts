@@ -32,12 +32,11 @@ function tablesInText(text: string, cell: number): StoredTable[] {
   const tables: StoredTable[] = [];
   lines.forEach((line, index) => {
     if (index === 0 || !/^-+( +-+)*\s*$/.test(line)) return;
-    // Each column starts where its run of dashes does and runs to the next one's start.
+    // Each column starts where its run of dashes does and runs to the next one's start (the
+    // last one to the end of the row: past the last start, `starts[column + 1]` is undefined).
     const starts = [...line.matchAll(/-+/g)].map((match) => match.index!);
     const cut = (row: string) =>
-      starts.map((start, column) =>
-        row.slice(start, column === starts.length - 1 ? undefined : starts[column + 1]).trim()
-      );
+      starts.map((start, column) => row.slice(start, starts[column + 1]).trim());
     const columns = cut(lines[index - 1]);
     const rows: Record<string, string>[] = [];
     for (let next = index + 1; next < lines.length && lines[next].trim() !== ""; next++) {

@@ -551,7 +551,7 @@ Deno.test("a condition without runs of the seeds asked for is named", async () =
   };
   await assertRejectsWith(
     () => gridIntervals(lonely, ["lonely"], ["f1"], options),
-    '"lonely" has no runs',
+    '"lonely" has no runs in the runs frame; run it, or drop it from the names.',
   );
 });
 
