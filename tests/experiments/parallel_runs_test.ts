@@ -229,3 +229,45 @@ Deno.test("a run that fails in a worker carries the worker's stack", async () =>
   assert(stack.length >= 2 && stack.every((line) => /^\s+at /.test(line)), error.message);
   assert(stack.some((line) => line.includes("failingForSeed2")), error.message);
 });
+
+const failing = new URL("../fixtures/failing_conditions.ts", import.meta.url).href;
+
+// workers: 2 with one seed: one worker is started (workers: 1 runs on this thread).
+Deno.test("a worker's error keeps only its stack's frames: not a message line holding ' at '", async () => {
+  const error = await assertRejectsWith(
+    () =>
+      runSeeds([3], {
+        module: failing,
+        export: "failingWith",
+        args: { message: "no data at all" },
+      }, { workers: 2 }),
+    "the run of seed 3 failed in worker 1 of 1: no data at all\n",
+  );
+  const stack = error.message.split("\n").slice(1);
+  assert(stack.length >= 1 && stack.every((line) => /^\s+at /.test(line)), error.message);
+});
+
+Deno.test("a worker's error without frames, or without a stack, is its message alone", async () => {
+  for (const stack of ["Error: no frames", null]) {
+    await assertRejectsWith(
+      () =>
+        runSeeds([3], {
+          module: failing,
+          export: "failingWith",
+          args: { message: "no frames", stack },
+        }, { workers: 2 }).then(() => undefined),
+      "runSeeds: the run of seed 3 failed in worker 1 of 1: no frames",
+    ).then((error) => {
+      assertEquals(error.message, "runSeeds: the run of seed 3 failed in worker 1 of 1: no frames");
+    });
+  }
+});
+
+Deno.test("a worker that crashes outside its run rejects naming the worker and the seed", async () => {
+  const error = await assertRejectsWith(
+    () => runSeeds([6], { module: failing, export: "crashingOutsideRun" }, { workers: 2 }),
+    "runSeeds: worker 1 of 1 failed while running seed 6: ",
+    "crash outside the run",
+  );
+  assert(error.message.startsWith("runSeeds: worker 1 of 1 failed while running seed 6: "));
+});
