@@ -14,6 +14,7 @@ import {
 } from "../../lib/training/progress.ts";
 import { trainModel } from "../../lib/training/train.ts";
 import { noiseImageSet } from "../fixtures/noise_images.ts";
+import { withClock } from "../fixtures/stubbed_clock.ts";
 
 await selectEngine({ backend: "wasm", log: () => {} });
 
@@ -274,17 +275,6 @@ Deno.test("trainModel in Jupyter leaves one table with a row per epoch run", asy
   const html = kernel.messages.at(-1)!.bundle["text/html"];
   assertEquals(html.match(/<tr>/g)?.length, 3, "a header row and a row per epoch run");
 });
-
-/** Runs `body` with `performance.now()` returning `clock.now`, which the body may move. */
-async function withClock(body: (clock: { now: number }) => Promise<void>): Promise<void> {
-  const clock = { now: 10_000 };
-  Object.defineProperty(performance, "now", { value: () => clock.now, configurable: true });
-  try {
-    await body(clock);
-  } finally {
-    delete (performance as unknown as Record<string, unknown>).now;
-  }
-}
 
 /** The text bar worked by hand: `filled` of 30 cells, then ">" unless full, then spaces. */
 function bar(filled: number): string {

@@ -2,6 +2,7 @@ import * as tf from "@tensorflow/tfjs";
 import { countReads } from "../fixtures/count_reads.ts";
 import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
 import { runEpoch, RunningLoss } from "../../lib/training/running_loss.ts";
+import { withClock } from "../fixtures/stubbed_clock.ts";
 
 await tf.setBackend("cpu");
 
@@ -97,17 +98,6 @@ Deno.test("RunningLoss refuses a non-scalar loss, a bad example count and a nega
   await assertRejectsWith(() => new RunningLoss(-1), "readEveryMs must be a number ≥ 0, got -1");
   tf.dispose([vector, scalar]);
 });
-
-/** Runs `body` with `performance.now()` returning `clock.now`, which the body may move. */
-async function withClock(body: (clock: { now: number }) => Promise<void>): Promise<void> {
-  const clock = { now: 10_000 };
-  Object.defineProperty(performance, "now", { value: () => clock.now, configurable: true });
-  try {
-    await body(clock);
-  } finally {
-    delete (performance as unknown as Record<string, unknown>).now;
-  }
-}
 
 Deno.test("RunningLoss.readIfDue reads once readEveryMs has passed since the last read, not before", async () => {
   await withClock(async (clock) => {
