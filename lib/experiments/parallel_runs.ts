@@ -181,21 +181,40 @@ export async function modelArtifacts(model: tf.LayersModel): Promise<tf.io.Model
 }
 
 /**
+ * The parts of a `Worker` that {@link runInWorkers} uses: a stand-in with
+ * these lets a test script the replies and see the workers ended.
+ */
+export interface RunWorker {
+  postMessage(request: RunRequest): void;
+  terminate(): void;
+  onmessage: ((event: MessageEvent) => void) | null;
+  onerror: ((event: ErrorEvent) => void) | null;
+  onmessageerror: ((event: MessageEvent) => void) | null;
+}
+
+/** Starts a worker thread that does runs (./parallel_runs_worker.ts). */
+function startRunWorker(): RunWorker {
+  return new Worker(new URL("./parallel_runs_worker.ts", import.meta.url), { type: "module" });
+}
+
+/**
  * Runs the loaded recipe once per seed in `workers` worker threads (at most one per
  * seed), each on the wasm engine with one thread, handing the next seed to
  * whichever worker finishes first; returns the results in seed order. Each
  * result's model is rebuilt here from the topology and weights its worker
- * sent. The first failure rejects, naming the seed; the workers are ended
- * either way.
+ * sent. The first failure rejects, naming the seed, and disposes the models of
+ * the runs that finished, before it or after; the workers are ended either way.
+ * `startWorker` starts one worker (tests pass a scripted stand-in).
  */
 export async function runInWorkers<S = Evaluation>(
   seeds: readonly number[],
   loaded: LoadedRecipe<S>,
   workers: number,
+  startWorker: () => RunWorker = startRunWorker,
 ): Promise<ConditionResult<S>[]> {
   const count = Math.min(workers, seeds.length);
   const results: ConditionResult<S>[] = [];
-  const started: Worker[] = [];
+  const started: RunWorker[] = [];
   let next = 0;
   try {
     await new Promise<void>((resolve, rejectRuns) => {
@@ -205,10 +224,8 @@ export async function runInWorkers<S = Evaluation>(
         failed = true;
         rejectRuns(error);
       };
-      const startWorker = (number: number) => {
-        const worker = new Worker(new URL("./parallel_runs_worker.ts", import.meta.url), {
-          type: "module",
-        });
+      const start = (number: number) => {
+        const worker = startWorker();
         started.push(worker);
         const where = `worker ${number} of ${count}`;
         let position = -1;
@@ -271,7 +288,7 @@ export async function runInWorkers<S = Evaluation>(
         };
         handOut();
       };
-      for (let number = 1; number <= count; number++) startWorker(number);
+      for (let number = 1; number <= count; number++) start(number);
     });
   } catch (error) {
     for (const result of results) result?.model.dispose();

@@ -1,10 +1,19 @@
 /** runSeeds with a recipe: side by side in workers, the same results as one after another. */
+import * as tf from "@tensorflow/tfjs";
 import { assert, assertEquals, assertRejectsWith } from "../assert.ts";
 import { selectEngine } from "../../lib/engine/select_engine.ts";
 import { type ConditionResult, disposeModels } from "../../lib/experiments/experiment.ts";
 import { type ConditionRecipe, runSeeds } from "../../lib/experiments/repeated_runs.ts";
-import { loadRecipe } from "../../lib/experiments/parallel_runs.ts";
+import { loadRecipe, runInWorkers } from "../../lib/experiments/parallel_runs.ts";
 import { type TinyCnnArgs, tinyCnnCondition } from "../fixtures/recipe_conditions.ts";
+import {
+  DONE_MODEL_TENSORS,
+  doneReply,
+  failedReply,
+  type ScriptedScore,
+  scriptedWorkers,
+  settleTensors,
+} from "../fixtures/scripted_workers.ts";
 
 await selectEngine({ backend: "wasm", wasmThreads: 1, log: () => {} });
 
@@ -270,4 +279,65 @@ Deno.test("a worker that crashes outside its run rejects naming the worker and t
     "crash outside the run",
   );
   assert(error.message.startsWith("runSeeds: worker 1 of 1 failed while running seed 6: "));
+});
+
+// Scripted workers (tests/fixtures/scripted_workers.ts): the test sends each reply itself.
+const scripted = await loadRecipe<ScriptedScore>({ module: counted, export: "argsAsName" });
+
+Deno.test("runInWorkers hands each worker the next seed, keeps seed order and terminates every worker", async () => {
+  const { workers, startWorker } = scriptedWorkers(2);
+  const running = runInWorkers([7, 8, 9], scripted, 2, startWorker);
+  assertEquals(workers.map((worker) => worker.requests.map((request) => request.seed)), [[7], [8]]);
+  workers[1].reply(await doneReply(8));
+  assertEquals(workers[1].requests.map((request) => request.seed), [8, 9]);
+  workers[1].reply(await doneReply(9));
+  assertEquals(workers.map((worker) => worker.terminated), [0, 0]);
+  workers[0].reply(await doneReply(7));
+  const results = await running;
+  assertEquals(results.map((result) => result.seed), [7, 8, 9]);
+  assertEquals(workers.map((worker) => worker.terminated), [1, 1]);
+  disposeModels(results);
+});
+
+Deno.test("a run that finishes while another fails has its model disposed, and every worker is terminated", async () => {
+  const before = tf.memory().numTensors;
+  const { workers, startWorker } = scriptedWorkers(2);
+  const running = runInWorkers([1, 2], scripted, 2, startWorker);
+  // Seed 1's model is being rebuilt when seed 2's failure arrives: it must not be kept.
+  workers[0].reply(await doneReply(1));
+  workers[1].reply(failedReply(2, "no data"));
+  await assertRejectsWith(
+    () => running,
+    "runSeeds: the run of seed 2 failed in worker 2 of 2: no data",
+  );
+  assertEquals(workers.map((worker) => worker.terminated), [1, 1]);
+  assertEquals(await settleTensors(before), before, "the late run's model was not disposed");
+});
+
+Deno.test("a failure while an earlier seed still runs disposes the later seeds' models", async () => {
+  const before = tf.memory().numTensors;
+  const { workers, startWorker } = scriptedWorkers(2);
+  const running = runInWorkers([1, 2], scripted, 2, startWorker);
+  workers[1].reply(await doneReply(2));
+  // Seed 2's result is kept (its model rebuilt) while seed 1 still runs: a hole before it.
+  assertEquals(await settleTensors(before + DONE_MODEL_TENSORS), before + DONE_MODEL_TENSORS);
+  workers[0].reply(failedReply(1, "no data"));
+  const error = await assertRejectsWith(() => running, "the run of seed 1 failed in worker 1 of 2");
+  assertEquals(error.message, "runSeeds: the run of seed 1 failed in worker 1 of 2: no data");
+  assertEquals(tf.memory().numTensors, before);
+  assertEquals(workers.map((worker) => worker.terminated), [1, 1]);
+});
+
+Deno.test("a model the main thread cannot rebuild (a layer registered only in workers) is an error naming the fix", async () => {
+  await assertRejectsWith(
+    () =>
+      runSeeds([3], {
+        module: new URL("../fixtures/worker_only_layer.ts", import.meta.url).href,
+        export: "workerOnlyLayer",
+      }, { workers: 2 }),
+    "runSeeds: the model trained for seed 3 could not be rebuilt from its topology and weights (",
+    "WorkerOnlyIdentity",
+    "). Fix: register custom layers with tf.serialization.registerClass in a module the " +
+      "recipe's module imports.",
+  );
 });
