@@ -328,6 +328,19 @@ Deno.test("a failure while an earlier seed still runs disposes the later seeds' 
   assertEquals(workers.map((worker) => worker.terminated), [1, 1]);
 });
 
+Deno.test("a reply that cannot be read rejects naming the worker, the seed and the fix", async () => {
+  const { workers, startWorker } = scriptedWorkers(1);
+  const running = runInWorkers([4], scripted, 1, startWorker);
+  workers[0].unreadable();
+  const error = await assertRejectsWith(() => running, "runSeeds: worker 1 of 1 sent a result");
+  assertEquals(
+    error.message,
+    "runSeeds: worker 1 of 1 sent a result for seed 4 that could not be read. Fix: make the " +
+      "condition's score return plain data.",
+  );
+  assertEquals(workers[0].terminated, 1);
+});
+
 Deno.test("a model the main thread cannot rebuild (a layer registered only in workers) is an error naming the fix", async () => {
   await assertRejectsWith(
     () =>
