@@ -41,7 +41,7 @@ pass through). Code cells run in order; the executed copy is written
 (atomically) with its outputs after every cell, into the ${RUNS_FOLDER}/ folder
 beside the notebook (e.g. notebooks/${RUNS_FOLDER}/01-setup.ipynb). The stored
 notebook is replaced, atomically, only when every cell ran without error in
-the full profile (PROFILE unset or "full"); a failure, an interruption, a
+the full profile (PROFILE=full); a failure, an interruption, a
 timeout, a dead kernel or another profile leave it as it was. A cell that
 throws stops the notebook, and the report names the cell, the error and its
 traceback; the summary says where each executed copy was written.

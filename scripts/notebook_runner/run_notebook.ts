@@ -96,12 +96,12 @@ export function runsCopyPath(notebookPath: string): string {
 
 /**
  * Whether a kernel started with `extraEnvironment` over this process's environment runs the full
- * profile: `PROFILE` unset or "full", as `lib/experiments/profile.ts` reads it. Only such runs may replace a
- * stored notebook; a quick or any other profile's outputs are not the reader's copy.
+ * profile: `PROFILE=full` (unset is the class profile, as `lib/experiments/profile.ts` reads it).
+ * Only such runs may replace a stored notebook; a class, quick or any other profile's outputs are
+ * not the reader's copy.
  */
 export function runsFullProfile(extraEnvironment: Record<string, string> = {}): boolean {
-  const profile = extraEnvironment.PROFILE ?? Deno.env.get("PROFILE");
-  return profile === undefined || profile === "full";
+  return (extraEnvironment.PROFILE ?? Deno.env.get("PROFILE")) === "full";
 }
 
 /**

@@ -445,19 +445,21 @@ Deno.test("a kernel killed from outside leaves the stored notebook as it was", a
   });
 });
 
-Deno.test("a run in another profile succeeds into the runs copy; the stored notebook stays", async () => {
-  await withTempDir(async (directory) => {
-    const path = await writeNotebook(directory, "quick.ipynb", [
-      'console.log(Deno.env.get("PROFILE"));',
-    ]);
-    const original = await Deno.readFile(path);
-    const result = await runNotebookInChild(path, { env: { PROFILE: "quick" } });
-    assert.equal(result.ok, true, result.failures.map(formatFailureReport).join("\n"));
-    assert.equal(result.outputPath, runsCopyPath(path));
-    await assertUnchanged(path, original, "PROFILE=quick");
-    const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
-    assert.deepEqual(cells[0].outputs.map(describeOutput), ["stream:quick"]);
-  });
+Deno.test("a run in the class or quick profile succeeds into the runs copy; the stored notebook stays", async () => {
+  for (const profile of ["class", "quick"]) {
+    await withTempDir(async (directory) => {
+      const path = await writeNotebook(directory, `${profile}.ipynb`, [
+        'console.log(Deno.env.get("PROFILE"));',
+      ]);
+      const original = await Deno.readFile(path);
+      const result = await runNotebookInChild(path, { env: { PROFILE: profile } });
+      assert.equal(result.ok, true, result.failures.map(formatFailureReport).join("\n"));
+      assert.equal(result.outputPath, runsCopyPath(path));
+      await assertUnchanged(path, original, `PROFILE=${profile}`);
+      const cells = codeCells((await readNotebook(runsCopyPath(path))).cells);
+      assert.deepEqual(cells[0].outputs.map(describeOutput), [`stream:${profile}`]);
+    });
+  }
 });
 
 Deno.test("Ctrl-C stops the run, keeps the outputs so far in the runs copy, not the notebook", async () => {
@@ -531,11 +533,15 @@ Deno.test("only an error-free full-profile run without --output may replace the 
   assert.equal(replacesStoredNotebook(result(false, 1), full), false);
   assert.equal(replacesStoredNotebook(result(true, 1), { ...full, allowErrors: true }), false);
   assert.equal(replacesStoredNotebook(result(true, 0), { env: { PROFILE: "quick" } }), false);
+  assert.equal(replacesStoredNotebook(result(true, 0), { env: { PROFILE: "class" } }), false);
   assert.equal(replacesStoredNotebook(result(true, 0), { ...full, outputPath: "o.ipynb" }), false);
   const saved = Deno.env.get("PROFILE");
   try {
     Deno.env.delete("PROFILE");
-    assert.equal(runsFullProfile(), true, "PROFILE unset is the full profile");
+    assert.equal(runsFullProfile(), false, "PROFILE unset is the class profile");
+    Deno.env.set("PROFILE", "full");
+    assert.equal(runsFullProfile(), true);
+    assert.equal(runsFullProfile({ PROFILE: "class" }), false, "the kernel's own setting wins");
     Deno.env.set("PROFILE", "quick");
     assert.equal(runsFullProfile(), false);
     assert.equal(runsFullProfile({ PROFILE: "full" }), true, "the kernel's own setting wins");
