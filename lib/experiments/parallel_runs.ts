@@ -261,10 +261,11 @@ export async function runInWorkers<S = Evaluation>(
             }
             results[at] = result;
             if (!reply.quiet) {
-              const last = result.history.at(-1);
+              // runCondition trains at least one epoch, so the history is never empty.
+              const last = result.history.at(-1)!;
               console.log(
                 `seed ${result.seed} "${result.name}": ${result.history.length} epochs, ` +
-                  `loss ${last?.loss.toFixed(4) ?? "-"}, ${result.seconds.toFixed(1)} s (${where})`,
+                  `loss ${last.loss.toFixed(4)}, ${result.seconds.toFixed(1)} s (${where})`,
               );
             }
             if (++finished === seeds.length) resolve();
