@@ -61,10 +61,10 @@ export function byProfile<T>(choices: Record<ProfileName, T>): T {
 }
 
 /**
- * The line a notebook puts above the sentences it writes from its own
- * results: empty in the full profile; otherwise it says that the run is
- * smaller and that the notebook's conclusions are stated and checked only on
- * the full profile's runs.
+ * The line a notebook puts with the sentences it writes from its own
+ * results (above them, or in place of the conclusions): empty in the full
+ * profile; otherwise it says that the run is smaller and that the notebook's
+ * conclusions are stated and checked only on the full profile's runs.
  *
  * @example
  * ```ts
@@ -79,6 +79,6 @@ export function profileCaveat(): string {
     ? "smaller data, fewer seeds and epochs"
     : "tiny data, one or two epochs, two seeds";
   return `*${profile[0].toUpperCase()}${profile.slice(1)} profile (${size}): the sentences ` +
-    "below describe whatever this run gave; the conclusions are stated and checked only in " +
-    "the full profile (`PROFILE=full`).*\n\n";
+    "written from this run describe whatever it gave; the conclusions are stated and checked " +
+    "only in the full profile (`PROFILE=full`).*\n\n";
 }
