@@ -84,8 +84,10 @@ Deno.test("resultsFolder is RESULTS_DIR/<name>-<profile>", () => {
     Deno.env.set("PROFILE", "quick");
     assertEquals(resultsFolder("07-imbalance"), "/tmp/somewhere/07-imbalance-quick");
     Deno.env.delete("RESULTS_DIR");
-    Deno.env.delete("PROFILE");
+    Deno.env.set("PROFILE", "full");
     assertEquals(resultsFolder("07-imbalance"), "results/07-imbalance-full");
+    Deno.env.delete("PROFILE");
+    assertEquals(resultsFolder("07-imbalance"), "results/07-imbalance-class");
   } finally {
     for (const [key, value] of [["RESULTS_DIR", saved.dir], ["PROFILE", saved.profile]]) {
       if (value === undefined) Deno.env.delete(key!);
