@@ -13,6 +13,8 @@ import { parseArgs } from "node:util";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Stryker } from "@stryker-mutator/core";
+import { createRandom } from "../lib/data/random.ts";
+import { wilsonInterval } from "../lib/statistics/proportion_interval.ts";
 
 /** Stryker's options, as its constructor takes them. */
 export type StrykerOptions = ConstructorParameters<typeof Stryker>[0];
@@ -42,6 +44,11 @@ Options:
                      (tests/FOLDER/MODULE_test.ts; modules without one are listed, not run):
                      much faster where the folder's tests are slow, but a mutant that only
                      another module's tests would kill survives; reports in FOLDER/MODULE/
+  --sample FRACTION  test a random sample of the mutants, each with this probability (0 < FRACTION
+                     ≤ 1; default 1, all): the score then comes with its 95 % interval, for
+                     folders whose every mutant would take hours; the others are reported as
+                     "Ignored" in mutation.json, and the HTML report is not written
+  --sample-seed N    seed of that draw (default 1), so the same sample can be run again
   --concurrency N    test processes at once (default 1)
   --timeout-ms MS    added to a mutant's time limit over the first run's time (default 20000)
   -h, --help         this text`;
@@ -60,6 +67,8 @@ export interface MutationArgs {
   timeoutMs: number;
   /** Whether each module runs against its own test file only. */
   perModule: boolean;
+  /** The random sample of mutants to test; undefined tests every mutant. */
+  sample?: MutantSample;
   /** Whether `--help` was asked for. */
   help: boolean;
 }
@@ -78,6 +87,8 @@ export function parseMutationArgs(args: string[], availableFolders: string[]): M
       concurrency: { type: "string", default: "1" },
       "timeout-ms": { type: "string", default: "20000" },
       "per-module": { type: "boolean", default: false },
+      sample: { type: "string", default: "1" },
+      "sample-seed": { type: "string", default: "1" },
       help: { type: "boolean", short: "h", default: false },
     },
   });
@@ -92,6 +103,14 @@ export function parseMutationArgs(args: string[], availableFolders: string[]): M
   }
   const concurrency = positiveInteger(values.concurrency, "--concurrency");
   const timeoutMs = positiveInteger(values["timeout-ms"], "--timeout-ms");
+  const fraction = Number(values.sample);
+  if (!(fraction > 0 && fraction <= 1)) {
+    throw new Error(
+      `--sample takes the share of mutants to test, above 0 and at most 1 (e.g. 0.1), not ` +
+        `"${values.sample}".`,
+    );
+  }
+  const seed = positiveInteger(values["sample-seed"], "--sample-seed");
   if ((values.mutate.length > 0 || values.tests.length > 0) && folders.length !== 1) {
     throw new Error("--mutate and --tests apply to one folder: name exactly one FOLDER.");
   }
@@ -112,6 +131,7 @@ export function parseMutationArgs(args: string[], availableFolders: string[]): M
     concurrency,
     timeoutMs,
     perModule: values["per-module"],
+    sample: fraction < 1 ? { fraction, seed } : undefined,
     help: values.help,
   };
 }
@@ -153,16 +173,72 @@ export interface FolderRunSettings {
   denoPath: string;
   /** The reports' folder under `REPORT_ROOT` (default: the folder's name). */
   reportName?: string;
-  /** Stryker's reporters (default: clear text, progress, HTML and JSON). */
+  /** Stryker's reporters (default: clear text, progress, HTML and JSON; progress and JSON for a sample). */
   reporters?: string[];
+  /** The random sample of mutants to test; undefined tests every mutant. */
+  sample?: MutantSample;
 }
 
-/** The shell command that runs `tests` (quoted for `sh`) in the sandbox. */
-export function testCommand(denoPath: string, tests: string[]): string {
+/**
+ * A random sample of a run's mutants: each mutant id (Stryker numbers a run's mutants 0, 1, ...)
+ * is in it with probability `fraction`, independently, drawn from `seed`.
+ */
+export interface MutantSample {
+  /** The probability that a mutant is tested, in (0, 1). */
+  fraction: number;
+  /** Seed of the draw. */
+  seed: number;
+}
+
+/** Mutant ids a sample is drawn for; a run with more mutants is refused (see `sampledResults`). */
+export const SAMPLE_ID_LIMIT = 100_000;
+
+/**
+ * The ids of the mutants in `sample`: for each id from 0 to `SAMPLE_ID_LIMIT` − 1, a draw from
+ * the seeded generator, in order, keeps it when below the fraction.
+ */
+export function sampledMutantIds(sample: MutantSample): Set<string> {
+  const random = createRandom(sample.seed);
+  const ids = new Set<string>();
+  for (let id = 0; id < SAMPLE_ID_LIMIT; id++) {
+    if (random.next() < sample.fraction) ids.add(String(id));
+  }
+  return ids;
+}
+
+/** The file listing a sample's mutant ids, one per line, which the test command reads (absolute: the tests run in the sandbox). */
+export function sampleFile(reportDirectory: string): string {
+  return join(Deno.cwd(), reportDirectory, "sample.txt");
+}
+
+/**
+ * The results of the sampled mutants; throws when the run had more mutants than a sample is
+ * drawn for (its score would leave the last ones out).
+ */
+export function sampledResults(results: MutantResult[], ids: Set<string>): MutantResult[] {
+  const beyond = results.filter((result) => Number(result.id) >= SAMPLE_ID_LIMIT);
+  if (beyond.length > 0) {
+    throw new Error(
+      `the run has ${results.length} mutants, more than the ${SAMPLE_ID_LIMIT} a sample is ` +
+        "drawn for: mutate fewer files at once (--mutate or --per-module).",
+    );
+  }
+  return results.filter((result) => ids.has(result.id));
+}
+
+/**
+ * The shell command that runs `tests` (quoted for `sh`) in the sandbox. With `sampleIds` (the
+ * path of a sample's id list), a mutant that is not listed passes at once without running a test;
+ * its "survived" is not a result, and is left out (`sampledResults`). The run without a mutant,
+ * which Stryker makes first, always runs the tests.
+ */
+export function testCommand(denoPath: string, tests: string[], sampleIds?: string): string {
   const quote = (word: string) => `'${word.replaceAll("'", `'\\''`)}'`;
+  const skip = sampleIds === undefined ? "" : `if [ -n "$__STRYKER_ACTIVE_MUTANT__" ] && ! grep ` +
+    `-qxF "$__STRYKER_ACTIVE_MUTANT__" ${quote(sampleIds)}; then exit 0; fi; `;
   // --no-check: the instrumented files carry `// @ts-nocheck`, so type-checking proves nothing
   // about a mutant and costs time on every run.
-  return `TFJS_WASM_THREADS=1 ${quote(denoPath)} test --allow-all --no-check ` +
+  return `${skip}TFJS_WASM_THREADS=1 ${quote(denoPath)} test --allow-all --no-check ` +
     tests.map(quote).join(" ");
 }
 
@@ -172,7 +248,13 @@ export function strykerOptions(folder: string, settings: FolderRunSettings): Str
   const tests = settings.tests.length > 0 ? settings.tests : [`tests/${folder}/`];
   return {
     testRunner: "command",
-    commandRunner: { command: testCommand(settings.denoPath, tests) },
+    commandRunner: {
+      command: testCommand(
+        settings.denoPath,
+        tests,
+        settings.sample === undefined ? undefined : sampleFile(reportDirectory),
+      ),
+    },
     // The command runner reports no coverage, so every mutant runs the whole command.
     coverageAnalysis: "off",
     mutate: settings.mutate.length > 0 ? settings.mutate : [`lib/${folder}/**/*.ts`],
@@ -183,11 +265,12 @@ export function strykerOptions(folder: string, settings: FolderRunSettings): Str
     ignorePatterns: ["/data", "/notebooks", "/.cache"],
     tempDirName: `${reportDirectory}/sandbox`,
     cleanTempDir: "always",
+    // A sample's clear-text and HTML reports would list the mutants it passed over as survivors.
     reporters: settings.reporters ??
       [
-        "clear-text",
+        ...(settings.sample === undefined ? ["clear-text"] : []),
         Deno.stdout.isTerminal() ? "progress" : "progress-append-only",
-        "html",
+        ...(settings.sample === undefined ? ["html"] : []),
         "json",
       ],
     clearTextReporter: { allowColor: false, reportTests: false, reportScoreTable: false },
@@ -232,18 +315,53 @@ export function tallyMutants(results: MutantResult[]): MutationTally {
   };
 }
 
-/** The per-folder score table printed at the end of a run. */
-export function formatScoreTable(rows: { folder: string; tally: MutationTally }[]): string {
-  const header = ["folder", "killed", "survived", "timeout", "no coverage", "errors", "score %"];
-  const lines = rows.map(({ folder, tally }) => [
-    folder,
-    String(tally.killed),
-    String(tally.survived),
-    String(tally.timeout),
-    String(tally.noCoverage),
-    String(tally.errors),
-    Number.isNaN(tally.score) ? "n/a" : tally.score.toFixed(2),
-  ]);
+/** A row of the score table: a folder (or module) and its tested mutants' outcomes. */
+export interface ScoreRow {
+  /** The folder or module. */
+  folder: string;
+  /** The outcomes of the mutants tested. */
+  tally: MutationTally;
+  /** For a sample: how many mutants the run had, of which the tally's were tested. */
+  sampledFrom?: number;
+}
+
+/**
+ * The per-folder score table printed at the end of a run. When a row is a sample, two columns
+ * say how many mutants it tested of how many, and give the score's 95 % interval (Wilson's).
+ */
+export function formatScoreTable(rows: ScoreRow[]): string {
+  const sampled = rows.some((row) => row.sampledFrom !== undefined);
+  const header = [
+    "folder",
+    "killed",
+    "survived",
+    "timeout",
+    "no coverage",
+    "errors",
+    "score %",
+    ...(sampled ? ["tested", "95 % interval"] : []),
+  ];
+  const lines = rows.map(({ folder, tally, sampledFrom }) => {
+    const scored = tally.killed + tally.timeout + tally.survived + tally.noCoverage;
+    const interval = sampledFrom === undefined || scored === 0
+      ? undefined
+      : wilsonInterval(tally.killed + tally.timeout, scored);
+    return [
+      folder,
+      String(tally.killed),
+      String(tally.survived),
+      String(tally.timeout),
+      String(tally.noCoverage),
+      String(tally.errors),
+      Number.isNaN(tally.score) ? "n/a" : tally.score.toFixed(2),
+      ...(!sampled ? [] : sampledFrom === undefined ? ["all", "-"] : [
+        `${scored + tally.errors} of ${sampledFrom}`,
+        interval === undefined
+          ? "n/a"
+          : `${(interval.low * 100).toFixed(1)}–${(interval.high * 100).toFixed(1)}`,
+      ]),
+    ];
+  });
   const widths = header.map((title, column) =>
     Math.max(title.length, ...lines.map((line) => line[column].length))
   );
@@ -288,9 +406,65 @@ export async function moduleTests(root: string, folder: string): Promise<ModuleT
   return pairs;
 }
 
-/** Runs Stryker on one folder from the repository root; returns its mutants' outcomes. */
-export function mutateFolder(folder: string, settings: FolderRunSettings): Promise<MutantResult[]> {
-  return new Stryker(strykerOptions(folder, settings)).runMutationTest();
+/** What one Stryker run found. */
+export interface FolderRun {
+  /** The outcomes of the mutants tested (all of them, or the sample's). */
+  results: MutantResult[];
+  /** How many mutants the run had, tested or not. */
+  mutants: number;
+}
+
+/**
+ * Runs Stryker on one folder from the repository root. With a sample, it first writes the
+ * sample's id list for the test command, and afterwards marks the mutants left out "Ignored" in
+ * the JSON report.
+ */
+export async function mutateFolder(
+  folder: string,
+  settings: FolderRunSettings,
+): Promise<FolderRun> {
+  const options = strykerOptions(folder, settings);
+  if (settings.sample === undefined) {
+    const results = await new Stryker(options).runMutationTest();
+    return { results, mutants: results.length };
+  }
+  const ids = sampledMutantIds(settings.sample);
+  const idFile = sampleFile(`${REPORT_ROOT}/${settings.reportName ?? folder}`);
+  await Deno.mkdir(dirname(idFile), { recursive: true });
+  await Deno.writeTextFile(idFile, [...ids].join("\n") + "\n");
+  const all = await new Stryker(options).runMutationTest();
+  const results = sampledResults(all, ids);
+  const reportFile = options.jsonReporter?.fileName;
+  if (reportFile !== undefined && (settings.reporters ?? ["json"]).includes("json")) {
+    const report = JSON.parse(await Deno.readTextFile(reportFile));
+    for (const file of Object.values(report.files) as { mutants: MutantReport[] }[]) {
+      for (const mutant of file.mutants) {
+        if (!ids.has(mutant.id)) {
+          mutant.status = "Ignored";
+          mutant.statusReason = `not in the sample (--sample ${settings.sample.fraction})`;
+        }
+      }
+    }
+    await Deno.writeTextFile(reportFile, JSON.stringify(report));
+  }
+  return { results, mutants: all.length };
+}
+
+/** The fields of a mutant in Stryker's JSON report that a sample rewrites. */
+interface MutantReport {
+  id: string;
+  status: string;
+  statusReason?: string;
+}
+
+/** One line per surviving mutant: where it is and what it changed. */
+export function survivorLines(results: MutantResult[]): string[] {
+  return results.filter((result) => result.status === "Survived").map((result) =>
+    `${result.fileName.replace(/^.*?\/lib\//, "lib/")}:${result.location.start.line}:` +
+    `${result.location.start.column} ${result.mutatorName}: ${
+      (result.replacement ?? "").replaceAll(/\s+/g, " ").slice(0, 80)
+    }`
+  );
 }
 
 /** Runs the command line `args`; returns the exit code (0 done, 1 a run failed, 2 bad usage). */
@@ -307,10 +481,11 @@ export async function main(args: string[]): Promise<number> {
     console.log(HELP_TEXT);
     return 0;
   }
-  const rows: { folder: string; tally: MutationTally }[] = [];
+  const rows: ScoreRow[] = [];
   let exitCode = 0;
   const settings = { ...parsed, denoPath: Deno.execPath() };
-  const moduleRows: { folder: string; tally: MutationTally }[] = [];
+  const moduleRows: ScoreRow[] = [];
+  const survivors: string[] = [];
   const untested: string[] = [];
   for (const folder of parsed.folders) {
     const runs = parsed.perModule
@@ -324,6 +499,7 @@ export async function main(args: string[]): Promise<number> {
       })
       : [{ name: folder, mutate: parsed.mutate, tests: parsed.tests }];
     const results: MutantResult[] = [];
+    let mutants = 0;
     for (const run of runs) {
       console.log(`\n=== mutation: lib/${run.name} ===`);
       try {
@@ -333,15 +509,28 @@ export async function main(args: string[]): Promise<number> {
           reportName: run.name,
         });
         if (parsed.perModule) {
-          moduleRows.push({ folder: run.name, tally: tallyMutants(runResults) });
+          moduleRows.push({
+            folder: run.name,
+            tally: tallyMutants(runResults.results),
+            sampledFrom: parsed.sample === undefined ? undefined : runResults.mutants,
+          });
         }
-        results.push(...runResults);
+        results.push(...runResults.results);
+        mutants += runResults.mutants;
+        if (parsed.sample !== undefined) survivors.push(...survivorLines(runResults.results));
       } catch (error) {
         console.error(`mutation: lib/${run.name} did not run: ${(error as Error).message}`);
         exitCode = 1;
       }
     }
-    rows.push({ folder, tally: tallyMutants(results) });
+    rows.push({
+      folder,
+      tally: tallyMutants(results),
+      sampledFrom: parsed.sample === undefined ? undefined : mutants,
+    });
+  }
+  if (survivors.length > 0) {
+    console.log(`\nSurvivors in the sample:\n${survivors.map((line) => `  ${line}`).join("\n")}`);
   }
   if (moduleRows.length > 0) {
     console.log("\nMutation score per module, each against its own test file:");

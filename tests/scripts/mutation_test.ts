@@ -5,9 +5,14 @@ import {
   formatScoreTable,
   moduleTests,
   type MutantResult,
+  type MutantSample,
   mutateFolder,
   parseMutationArgs,
+  SAMPLE_ID_LIMIT,
+  sampledMutantIds,
+  sampledResults,
   strykerOptions,
+  survivorLines,
   tallyMutants,
   testCommand,
   testedLibFolders,
@@ -162,20 +167,30 @@ async function addProject(test: "strong" | "weak"): Promise<string> {
   return root;
 }
 
-/** The outcome of each of the fixture's mutants, keyed by its replacement. */
-async function mutantOutcomes(root: string): Promise<Record<string, string>> {
+/**
+ * The outcome of each of the fixture's mutants that was tested, keyed by its replacement, and
+ * how many mutants the run had.
+ */
+async function mutantOutcomes(
+  root: string,
+  sample?: MutantSample,
+): Promise<{ outcomes: Record<string, string>; mutants: number }> {
   const cwd = Deno.cwd();
   Deno.chdir(root);
   try {
-    const results = await mutateFolder("sum", {
+    const { results, mutants } = await mutateFolder("sum", {
       mutate: [],
       tests: [],
       concurrency: 1,
       timeoutMs: 20000,
       denoPath: Deno.execPath(),
-      reporters: [],
+      reporters: sample === undefined ? [] : ["json"],
+      sample,
     });
-    return Object.fromEntries(results.map((result) => [result.replacement, result.status]));
+    const outcomes = Object.fromEntries(
+      results.map((result) => [result.replacement, result.status]),
+    );
+    return { outcomes, mutants };
   } finally {
     Deno.chdir(cwd);
   }
@@ -185,11 +200,152 @@ Deno.test("the mutant is active in the deno test process: a weak test lets it su
   for (const [test, outcome] of [["weak", "Survived"], ["strong", "Killed"]] as const) {
     const root = await addProject(test);
     try {
-      const outcomes = await mutantOutcomes(root);
+      const { outcomes, mutants } = await mutantOutcomes(root);
       // `return a + b` → `return a - b`, and the function body emptied (returns undefined).
       assertEquals(outcomes, { "a - b": outcome, "{}": "Killed" }, `${test} test`);
+      assertEquals(mutants, 2);
     } finally {
       await Deno.remove(root, { recursive: true });
     }
   }
+});
+
+Deno.test("a sample tests only its mutants, reports the rest as Ignored and counts them apart", async () => {
+  // A seed whose half-sample holds exactly one of the fixture's two mutants (ids "0" and "1").
+  let seed = 1;
+  const holdsOne = (ids: Set<string>) => ids.has("0") !== ids.has("1");
+  while (!holdsOne(sampledMutantIds({ fraction: 0.5, seed }))) seed++;
+  const sample = { fraction: 0.5, seed };
+  const root = await addProject("weak");
+  try {
+    const { outcomes, mutants } = await mutantOutcomes(root, sample);
+    assertEquals(mutants, 2);
+    // The one tested keeps its real outcome under the weak test.
+    const expected: Record<string, string> = { "a - b": "Survived", "{}": "Killed" };
+    const tested = Object.keys(outcomes);
+    assertEquals(tested.length, 1);
+    assertEquals(outcomes[tested[0]], expected[tested[0]]);
+    const report = JSON.parse(
+      await Deno.readTextFile(join(root, ".cache/mutation/sum/mutation.json")),
+    );
+    const statuses = Object.values(report.files).flatMap((file) =>
+      (file as { mutants: { replacement: string; status: string; statusReason?: string }[] })
+        .mutants
+    );
+    const ignored = statuses.filter((mutant) => mutant.status === "Ignored");
+    assertEquals(ignored.length, 1);
+    assert(ignored[0].replacement !== tested[0]);
+    assertEquals(ignored[0].statusReason, "not in the sample (--sample 0.5)");
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("testCommand with a sample passes over an unlisted mutant without running deno", async () => {
+  const folder = await Deno.makeTempDir();
+  try {
+    const idFile = join(folder, "sample.txt");
+    await Deno.writeTextFile(idFile, "3\n12\n");
+    // A deno that does not exist: running the tests fails with 127, passing over exits 0.
+    const command = testCommand(join(folder, "no-deno"), ["tests/"], idFile);
+    const exitCode = async (mutant?: string) => {
+      const env: Record<string, string> = mutant === undefined
+        ? {}
+        : { __STRYKER_ACTIVE_MUTANT__: mutant };
+      const output = await new Deno.Command("sh", {
+        args: ["-c", command],
+        env,
+        clearEnv: true,
+        stderr: "null",
+      }).output();
+      return output.code;
+    };
+    assertEquals(await exitCode("1"), 0, "mutant 1 is not in the sample");
+    assertEquals(await exitCode("2"), 0, 'nor is 2 ("12" must match whole lines)');
+    assertEquals(await exitCode("12"), 127, "mutant 12 is tested");
+    assertEquals(await exitCode(), 127, "the run without a mutant runs the tests");
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+});
+
+Deno.test("sampledMutantIds is a seeded Bernoulli draw, the same for the same seed", () => {
+  const ids = sampledMutantIds({ fraction: 0.2, seed: 7 });
+  // 100,000 draws at 0.2: the count's standard deviation is 126.
+  assert(Math.abs(ids.size - 0.2 * SAMPLE_ID_LIMIT) < 630, `${ids.size} ids`);
+  assertEquals([...sampledMutantIds({ fraction: 0.2, seed: 7 })], [...ids]);
+  const other = sampledMutantIds({ fraction: 0.2, seed: 8 });
+  assert([...ids].slice(0, 50).join() !== [...other].slice(0, 50).join());
+  // Every stretch of ids is sampled at the rate: the last tenth as the first.
+  const lastTenth = [...ids].filter((id) => Number(id) >= 0.9 * SAMPLE_ID_LIMIT).length;
+  assert(Math.abs(lastTenth - 0.02 * SAMPLE_ID_LIMIT) < 200, `${lastTenth} in the last tenth`);
+});
+
+Deno.test("sampledResults keeps the sampled mutants and refuses a run beyond the drawn ids", () => {
+  const results = ["0", "1", "2", "5"].map((id) => ({ id, status: "Killed" }) as MutantResult);
+  assertEquals(sampledResults(results, new Set(["1", "5", "9"])).map((result) => result.id), [
+    "1",
+    "5",
+  ]);
+  nodeAssert.throws(
+    () =>
+      sampledResults(
+        [...results, { id: String(SAMPLE_ID_LIMIT), status: "Killed" } as MutantResult],
+        new Set(["1"]),
+      ),
+    /more than the 100000 a sample is drawn for: mutate fewer files/,
+  );
+});
+
+Deno.test("parseMutationArgs takes a sample share and seed, and refuses a share outside (0, 1]", () => {
+  assertEquals(parseMutationArgs(["metrics"], FOLDERS).sample, undefined);
+  assertEquals(parseMutationArgs(["--sample", "1", "metrics"], FOLDERS).sample, undefined);
+  assertEquals(
+    parseMutationArgs(["--sample", "0.1", "--sample-seed", "3", "metrics"], FOLDERS).sample,
+    { fraction: 0.1, seed: 3 },
+  );
+  for (const bad of ["0", "1.5", "ten", "-0.1"]) {
+    nodeAssert.throws(
+      () => parseMutationArgs([`--sample=${bad}`, "metrics"], FOLDERS),
+      /--sample takes the share of mutants to test, above 0 and at most 1/,
+    );
+  }
+  nodeAssert.throws(
+    () => parseMutationArgs(["--sample", "0.5", "--sample-seed", "0"], FOLDERS),
+    /--sample-seed takes a whole number ≥ 1/,
+  );
+});
+
+Deno.test("a sampled row shows how many mutants it tested and the score's Wilson interval", () => {
+  const tally = tallyMutants(
+    [...Array(45).fill("Killed"), ...Array(5).fill("Survived")].map((status) =>
+      ({ status }) as MutantResult
+    ),
+  );
+  // 45 of 50: Wilson's 95 % interval is 78.6 % to 95.7 %.
+  assertEquals(
+    formatScoreTable([
+      { folder: "charts", tally, sampledFrom: 500 },
+      { folder: "metrics", tally },
+    ]),
+    "folder   killed  survived  timeout  no coverage  errors  score %     tested  95 % interval\n" +
+      "charts       45         5        0            0       0    90.00  50 of 500      78.6–95.7\n" +
+      "metrics      45         5        0            0       0    90.00        all              -",
+  );
+});
+
+Deno.test("survivorLines names each survivor's place in lib/ and its change", () => {
+  const results = [
+    {
+      status: "Survived",
+      fileName: "/tmp/x/.cache/mutation/charts/sandbox/lib/charts/figure.ts",
+      location: { start: { line: 42, column: 7 }, end: { line: 42, column: 20 } },
+      mutatorName: "ConditionalExpression",
+      replacement: "false",
+    },
+    { status: "Killed", fileName: "lib/charts/figure.ts" },
+  ] as MutantResult[];
+  assertEquals(survivorLines(results), [
+    "lib/charts/figure.ts:42:7 ConditionalExpression: false",
+  ]);
 });
