@@ -53,8 +53,9 @@ export function byProfile<T>(choices: Record<ProfileName, T>): T {
   const profile = profileName();
   if (!Object.hasOwn(choices, profile)) {
     throw new Error(
-      `byProfile has no value for the ${profile} profile: name one for each of class, full and ` +
-        `quick (given: ${Object.keys(choices).join(", ") || "none"}).`,
+      `byProfile has no value for the ${profile} profile: name one for each of ` +
+        `${Object.keys(PROFILE_PURPOSES).join(", ")} (given: ` +
+        `${Object.keys(choices).join(", ") || "none"}).`,
     );
   }
   return choices[profile];

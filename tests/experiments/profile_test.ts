@@ -63,8 +63,7 @@ Deno.test("byProfile without a value for the profile in force names the profile 
   await assertRejectsWith(
     () => withProfile("class", () => byProfile(fullAndQuick)),
     "no value for the class profile",
-    "class, full and quick",
-    "given: full, quick",
+    "name one for each of class, full, quick (given: full, quick)",
   );
   assertEquals(withProfile("quick", () => byProfile(fullAndQuick)), 1);
 });
