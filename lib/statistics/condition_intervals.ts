@@ -45,7 +45,10 @@ export function trivialBaseline(
   options: { randomPrAuc?: number } = {},
 ): TrivialBaseline {
   if (!(prevalence > 0 && prevalence < 1)) {
-    throw new Error(`prevalence must be strictly between 0 and 1, got ${prevalence}.`);
+    throw new Error(
+      `trivialBaseline: prevalence is ${prevalence}; pass the share of positives at which the ` +
+        "metric is read, strictly between 0 and 1 (e.g. 0.091 for 1 dog to 10 cats).",
+    );
   }
   const p = prevalence;
   const f = (value: number) => value.toFixed(3);

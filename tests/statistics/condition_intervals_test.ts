@@ -2,6 +2,8 @@ import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../
 import {
   checkedSentence,
   comparisonMatrixRows,
+  comparisonTableRows,
+  expectSign,
   randomScoresAveragePrecision,
   seedMeanInterval,
   signGroups,
@@ -92,4 +94,80 @@ Deno.test("checkedSentence states a checked comparison with short names, and thr
   ]);
   assertEquals(Object.keys(comparisonMatrixRows(comparisons)[0]), ["comparison", "f1"]);
   assertEquals(comparisonMatrixRows(comparisons, undefined, label)[0].comparison, "a − b");
+});
+
+Deno.test("trivialBaseline and randomScoresAveragePrecision refuse what is not a share or a count", async () => {
+  for (const prevalence of [0, 1, 1.5, NaN]) {
+    await assertRejectsWith(
+      () => trivialBaseline("f1", prevalence),
+      `trivialBaseline: prevalence is ${prevalence}`,
+      "strictly between 0 and 1",
+    );
+  }
+  for (const [positives, negatives] of [[0, 10], [2.5, 10], [3, 1.5]]) {
+    await assertRejectsWith(
+      () => randomScoresAveragePrecision(positives, negatives),
+      "randomScoresAveragePrecision needs whole counts with at least one positive",
+      `got ${positives} positives and ${negatives} negatives`,
+    );
+  }
+  assertAlmostEquals(randomScoresAveragePrecision(1, 0, { draws: 5 }), 1, 0);
+});
+
+Deno.test("seedMeanInterval reports its parts and needs two values", async () => {
+  const interval = seedMeanInterval([10, 12, 14], 0.9);
+  // s² = 4 over 3 seeds; t(0.95, 2) = 2.919986.
+  assertEquals(interval.seeds, 3);
+  assertEquals(interval.degreesOfFreedom, 2);
+  assertAlmostEquals(interval.seedVariance, 4 / 3, 1e-12);
+  assertEquals(interval.testSetVariance, 0);
+  assertAlmostEquals(interval.high - 12, 2.919985580355516 * Math.sqrt(4 / 3), 1e-6);
+  await assertRejectsWith(() => seedMeanInterval([3]), "needs at least 2 values, got 1");
+});
+
+Deno.test("comparisonTableRows says what each comparison settles; expectSign finds or refuses", async () => {
+  const difference = (estimate: number) => ({
+    estimate,
+    low: estimate - 0.01,
+    high: estimate + 0.01,
+    seeds: 10,
+    seedVariance: 0,
+    testSetVariance: 0,
+    degreesOfFreedom: 9,
+  });
+  const comparisons = [
+    { a: "x", b: "z", metric: "f1", difference: difference(0.1), sign: 1 as const },
+    { a: "y", b: "z", metric: "f1", difference: difference(-0.1), sign: -1 as const },
+    { a: "w", b: "z", metric: "f1", difference: difference(0.005), sign: 0 as const },
+  ];
+  assertEquals(comparisonTableRows(comparisons, { f1: "F1" }), [
+    {
+      comparison: "x − z",
+      metric: "F1",
+      "difference [95 % interval]": "0.100 [0.090, 0.110]",
+      settles: "x higher",
+    },
+    {
+      comparison: "y − z",
+      metric: "F1",
+      "difference [95 % interval]": "-0.100 [-0.110, -0.090]",
+      settles: "y lower",
+    },
+    {
+      comparison: "w − z",
+      metric: "F1",
+      "difference [95 % interval]": "0.005 [-0.005, 0.015]",
+      settles: "not resolved",
+    },
+  ]);
+  assertEquals(expectSign(comparisons, "y", "z", "f1", -1), comparisons[1]);
+  await assertRejectsWith(
+    () => expectSign(comparisons, "z", "y", "f1", 1),
+    'No comparison of "z" with "y" on f1 was computed.',
+  );
+  await assertRejectsWith(
+    () => expectSign(comparisons, "x", "z", "f1", 0),
+    "states that x − z on f1 has sign 0",
+    "Rewrite the conclusion",
+  );
 });

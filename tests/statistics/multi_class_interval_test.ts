@@ -1,6 +1,6 @@
-import { assert, assertAlmostEquals, assertEquals } from "../assert.ts";
+import { assert, assertAlmostEquals, assertEquals, assertRejectsWith } from "../assert.ts";
 import { multiClassInterval, multiClassMetric } from "../../lib/statistics/multi_class_interval.ts";
-import { seedTestSetInterval } from "../../lib/statistics/seed_test_interval.ts";
+import { seedTestSetInterval, studentTQuantile } from "../../lib/statistics/seed_test_interval.ts";
 import { argmaxRows } from "../../lib/metrics/per_class_metrics.ts";
 
 /** Softmax-like outputs that put 0.8 on each predicted class. */
@@ -90,4 +90,46 @@ Deno.test("multiClassInterval names what is wrong with its input", () => {
       multiClassInterval(labels, [outputsOf([0, 1, 2], 4)], 4, { recallOf: 3 }, { seed: 1 })
     ).includes("undefined"),
   );
+});
+
+Deno.test("one run: the test-set variance is the stratified binomial one", () => {
+  // 200 examples of each of 3 classes, right on 180, 150 and 100 of them. Each class is
+  // resampled apart, so the accuracy's variance is Σ (1/3)² p_c (1 − p_c) / 200, and a recall's
+  // p (1 − p) / 200; 2,000 resamples estimate a variance to about 3 %.
+  const perClass = 200;
+  const right = [180, 150, 100];
+  const labels = Array.from({ length: 3 * perClass }, (_, i) => Math.floor(i / perClass));
+  const predicted = labels.map((label, i) => i % perClass < right[label] ? label : (label + 1) % 3);
+  const outputs = outputsOf(predicted, 3);
+  const options = { seed: 4, resamples: 2000 };
+  const shares = right.map((count) => count / perClass);
+  const accuracy = multiClassInterval(labels, [outputs], 3, "accuracy", options);
+  const accuracyVariance = shares.reduce((sum, p) => sum + p * (1 - p) / perClass, 0) / 9;
+  assertAlmostEquals(accuracy.testSetVariance / accuracyVariance, 1, 0.1);
+  const recall = multiClassInterval(labels, [outputs], 3, { recallOf: 1 }, options);
+  assertAlmostEquals(recall.testSetVariance / (0.75 * 0.25 / perClass), 1, 0.1);
+  // The half-width is t with (rarest class − 1) degrees of freedom times the standard error.
+  assertEquals(recall.degreesOfFreedom, perClass - 1);
+  assertAlmostEquals(
+    recall.high - recall.estimate,
+    studentTQuantile(0.975, perClass - 1) * Math.sqrt(recall.testSetVariance),
+    1e-12,
+  );
+});
+
+Deno.test("multiClassInterval refuses bad resamples and confidence, naming itself", async () => {
+  const labels = [0, 1, 2, 0, 1, 2];
+  const outputs = outputsOf([0, 1, 2, 0, 2, 2], 3);
+  for (const resamples of [1, 1.5]) {
+    await assertRejectsWith(
+      () => multiClassInterval(labels, [outputs], 3, "accuracy", { seed: 1, resamples }),
+      `multiClassInterval: resamples is ${resamples}; pass a whole number ≥ 2`,
+    );
+  }
+  for (const confidence of [0, 1]) {
+    await assertRejectsWith(
+      () => multiClassInterval(labels, [outputs], 3, "accuracy", { seed: 1, confidence }),
+      `multiClassInterval: confidence is ${confidence}; pass a share strictly between 0 and 1`,
+    );
+  }
 });

@@ -116,3 +116,58 @@ Deno.test("seedTestSetInterval: seeds and resamples that all agree give a zero-w
   assert.deepEqual([result.estimate, result.low, result.high], [1, 1, 1]);
   assert.equal(result.degreesOfFreedom, 1);
 });
+
+Deno.test("seedTestSetInterval widens each variance term by its own t quantile", () => {
+  // Three seeds that disagree, on a test set whose rarest class has 4 examples: both terms are
+  // non-zero; the seed term takes t with 2 degrees of freedom, the test-set term t with 3.
+  const labels = [1, 1, 1, 1, 0, 0, 0, 0, 0, 0];
+  // The seeds share two mistakes (examples 2 and 5) and each makes one of its own.
+  const scoresBySeed = [
+    [0.9, 0.8, 0.4, 0.3, 0.2, 0.6, 0.1, 0.3, 0.2, 0.1],
+    [0.9, 0.8, 0.4, 0.7, 0.2, 0.6, 0.7, 0.3, 0.2, 0.1],
+    [0.9, 0.8, 0.4, 0.7, 0.2, 0.6, 0.1, 0.3, 0.2, 0.1],
+  ];
+  const result = seedTestSetInterval(labels, scoresBySeed, thresholdMetric("accuracy"), {
+    seed: 3,
+    confidence: 0.9,
+  });
+  assert.ok(result.seedVariance > 0 && result.testSetVariance > 0, JSON.stringify(result));
+  const half = Math.sqrt(
+    studentTQuantile(0.95, 2) ** 2 * result.seedVariance +
+      studentTQuantile(0.95, 3) ** 2 * result.testSetVariance,
+  );
+  assert.ok(Math.abs(result.high - result.estimate - half) < 1e-12, `${result.high}`);
+  assert.ok(Math.abs(result.estimate - result.low - half) < 1e-12, `${result.low}`);
+});
+
+Deno.test("the interval functions refuse bad resamples, confidence and runs, naming themselves", () => {
+  const labels = [1, 0, 1, 0];
+  const runs = [[0.9, 0.1, 0.8, 0.2], [0.8, 0.3, 0.4, 0.1]];
+  const accuracy = thresholdMetric("accuracy");
+  for (const resamples of [1, 2.5]) {
+    assert.throws(
+      () => seedTestSetInterval(labels, runs, accuracy, { seed: 1, resamples }),
+      new RegExp(`^Error: seedTestSetInterval: resamples is ${resamples}; pass a whole number ≥ 2`),
+    );
+    assert.throws(
+      () => pairedSeedTestSetInterval(labels, runs, runs, accuracy, { seed: 1, resamples }),
+      new RegExp(`^Error: pairedSeedTestSetInterval: resamples is ${resamples}`),
+    );
+  }
+  for (const confidence of [0, 1, 1.5]) {
+    assert.throws(
+      () => seedTestSetInterval(labels, runs, accuracy, { seed: 1, confidence }),
+      new RegExp(
+        `^Error: seedTestSetInterval: confidence is ${confidence}; pass a share strictly between`,
+      ),
+    );
+  }
+  assert.throws(
+    () => pairedSeedTestSetInterval(labels, [runs[0]], runs, accuracy, { seed: 1 }),
+    /^Error: pairedSeedTestSetInterval: a has 1 seed\(s\); an interval needs at least 2/,
+  );
+  assert.throws(
+    () => pairedSeedTestSetInterval(labels, runs, [runs[0], [1, 0]], accuracy, { seed: 1 }),
+    /^Error: pairedSeedTestSetInterval: b\[1\] has 2 scores for 4 labels/,
+  );
+});
