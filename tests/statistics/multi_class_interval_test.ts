@@ -133,3 +133,25 @@ Deno.test("multiClassInterval refuses bad resamples and confidence, naming itsel
     );
   }
 });
+
+Deno.test("one run: the bootstrap variance is unbiased even from two resamples", () => {
+  // With 2 resamples each estimate is (v₁ − v₂)² / 2, unbiased but noisy (one degree of
+  // freedom): averaged over 400 seeds it must come near the stratified binomial variance (its
+  // standard error is about 7 % of it here); dividing by R + 1 instead would give a third.
+  const perClass = 200;
+  const right = [180, 150, 100];
+  const labels = Array.from({ length: 3 * perClass }, (_, i) => Math.floor(i / perClass));
+  const predicted = labels.map((label, i) => i % perClass < right[label] ? label : (label + 1) % 3);
+  const outputs = outputsOf(predicted, 3);
+  const expected = right.reduce((sum, count) => {
+    const p = count / perClass;
+    return sum + p * (1 - p) / perClass;
+  }, 0) / 9;
+  let total = 0;
+  const runs = 400;
+  for (let seed = 1; seed <= runs; seed++) {
+    total += multiClassInterval(labels, [outputs], 3, "accuracy", { seed, resamples: 2 })
+      .testSetVariance;
+  }
+  assertAlmostEquals(total / runs / expected, 1, 0.25);
+});
