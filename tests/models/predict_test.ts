@@ -38,3 +38,26 @@ Deno.test("predictProbabilities reads once, for images and for arrays, and equal
   model.dispose();
   dense.dispose();
 });
+
+Deno.test("predictProbabilities frees every tensor it makes, for images and for arrays", async () => {
+  const images = noiseImageSet(7, 8);
+  const model = buildSimpleCnn({ imageSize: 8, seed: 2 });
+  const dense = tf.sequential({
+    layers: [tf.layers.dense({ inputShape: [3], units: 1, activation: "sigmoid" })],
+  });
+  const data = {
+    x: Float32Array.from({ length: 5 * 3 }, (_, i) => Math.cos(i)),
+    labels: new Uint8Array(5),
+    count: 5,
+    exampleShape: [3],
+  };
+  // Build the models' weights first (the first predict may create them).
+  await predictProbabilities(model, { source: images, indices: [0] });
+  await predictProbabilities(dense, data);
+  const before = tf.memory().numTensors;
+  await predictProbabilities(model, { source: images, indices: [...Array(7).keys()] }, 3);
+  await predictProbabilities(dense, data, 2);
+  assertEquals(tf.memory().numTensors, before);
+  model.dispose();
+  dense.dispose();
+});

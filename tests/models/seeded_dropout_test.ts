@@ -112,3 +112,13 @@ Deno.test({
       model.dispose();
     }),
 });
+
+Deno.test("SeededDropout refuses a rate outside [0, 1)", () => {
+  for (const rate of [1, -0.1, 1.5, NaN]) {
+    assert.throws(
+      () => new SeededDropout({ rate, seed: 1 }),
+      new RegExp(`Dropout rate must be in \\[0, 1\\), got ${rate}\\.`),
+    );
+  }
+  assert.equal(new SeededDropout({ rate: 0, seed: 1 }).rate, 0);
+});

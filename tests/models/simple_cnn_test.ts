@@ -41,3 +41,44 @@ Deno.test("buildSimpleCnn sets the output unit's initial bias", async () => {
   assertAlmostEquals(outputBias[0], bias, 1e-6);
   model.dispose();
 });
+
+/** Each weighted layer's kernel (its first weight), flattened, in layer order. */
+function kernelsOf(model: tf.LayersModel): number[][] {
+  return model.layers.filter((layer) => layer.getWeights().length > 0).map((layer) =>
+    Array.from(layer.getWeights()[0].dataSync())
+  );
+}
+
+Deno.test("buildSimpleCnn: every layer's initial kernel follows the seed", async () => {
+  await selectEngine({ backend: "wasm", log: () => {} });
+  const kernels = (seed?: number) => {
+    const model = buildSimpleCnn({ imageSize: 8, seed });
+    const values = kernelsOf(model);
+    model.dispose();
+    return values;
+  };
+  const three = kernels(3);
+  assert.equal(three.length, 5, "three convolutions and two dense layers");
+  assert.deepEqual(kernels(3), three);
+  assert.deepEqual(kernels(), kernels(0), "no seed is seed 0");
+  const four = kernels(4);
+  three.forEach((kernel, layer) =>
+    assert.notDeepEqual(four[layer], kernel, `layer ${layer}: seeds 3 and 4 gave one kernel`)
+  );
+});
+
+Deno.test("buildSimpleCnn takes a height and a width, and refuses images too small to pool three times", async () => {
+  await selectEngine({ backend: "wasm", log: () => {} });
+  const model = buildSimpleCnn({ imageSize: [16, 8] });
+  assert.deepEqual(model.inputs[0].shape, [null, 16, 8, 3]);
+  // Three 2x2 poolings: 16x8 → 2x1, so the dense layer sees 2 · 1 · 128 features.
+  assert.deepEqual(model.getLayer("dense").getWeights()[0].shape, [256, 64]);
+  model.dispose();
+  for (const imageSize of [4, [16, 7], [7, 16]] as (number | [number, number])[]) {
+    assert.throws(
+      () => buildSimpleCnn({ imageSize }),
+      /too small for three 2x2 poolings: use at least 8x8/,
+      JSON.stringify(imageSize),
+    );
+  }
+});

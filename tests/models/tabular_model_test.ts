@@ -71,3 +71,18 @@ Deno.test("the tabular models name a bad size and the fix", async () => {
   );
   await assertRejectsWith(() => buildDenseNet({ inputSize: 3, hidden: [1.5] }), "hidden is [1.5]");
 });
+
+Deno.test("buildDenseNet: every layer's initial kernel follows the seed", () => {
+  const kernels = (seed: number) =>
+    buildDenseNet({ inputSize: 6, hidden: [8, 4], seed }).layers
+      .filter((layer) => layer.getWeights().length > 0)
+      .map((layer) => Array.from(layer.getWeights()[0].dataSync()));
+  const [three, four] = [kernels(3), kernels(4)];
+  assertEquals(three.length, 3);
+  three.forEach((kernel, layer) =>
+    assert(
+      JSON.stringify(kernel) !== JSON.stringify(four[layer]),
+      `layer ${layer}: seeds 3 and 4 gave one kernel`,
+    )
+  );
+});
