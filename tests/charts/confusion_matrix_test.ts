@@ -24,3 +24,15 @@ Deno.test("confusionMatrix rejects negative and fractional counts", () => {
   );
   assert.throws(() => confusionMatrix({ tp: 1.5, fp: 2, tn: 3, fn: 4 }), /counts\.tp is 1\.5/);
 });
+
+Deno.test("confusionMatrix shows 0 % for a class with no examples, and refuses one name for both", () => {
+  const lines = texts(confusionMatrix({ tp: 0, fp: 3, tn: 7, fn: 0 }, {
+    classNames: ["cats", "dogs"],
+  }));
+  assert.ok(lines.includes("0.0% of dogs"), lines.join(" | "));
+  assert.ok(lines.includes("30.0% of cats"), lines.join(" | "));
+  assert.throws(
+    () => confusionMatrix({ tp: 1, fp: 2, tn: 3, fn: 4 }, { classNames: ["cats", "cats"] }),
+    /classNames are both "cats"; pass \[negativeName, positiveName\]/,
+  );
+});

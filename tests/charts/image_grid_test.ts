@@ -68,3 +68,18 @@ Deno.test("imagesOfSet picks images of an ImageSet with their class names", () =
   assert.deepEqual([...dog.pixels], [4, 5, 6]);
   assert.throws(() => imagesOfSet(set, [2]), /index 2 is outside the image set \(0 to 1\)/);
 });
+
+Deno.test("imageGrid refuses an image that differs in one side only, or has no whole size", () => {
+  const wide = { pixels: new Uint8Array(4 * 5 * 3), height: 4, width: 5, label: "wide" };
+  assert.throws(
+    () => imageGrid([solidImage("a", [0, 0, 0], 4), wide]),
+    /images\[1\] \("wide"\) is 5x4 but images\[0\] is 4x4/,
+  );
+  for (const [height, width] of [[0, 4], [4, 2.5]]) {
+    const image = { pixels: new Uint8Array(12), height, width, label: "bad" };
+    assert.throws(
+      () => imageGrid([image]),
+      new RegExp(`images\\[0\\] has size ${width}x${height}; width and height must be whole`),
+    );
+  }
+});
