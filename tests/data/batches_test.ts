@@ -3,7 +3,9 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import type { ImageSet } from "../../lib/data/image_set.ts";
 import { indicesOfClass } from "../../lib/data/image_set.ts";
+import { arrayDataset } from "../../lib/data/array_dataset.ts";
 import {
+  arrayStream,
   countClasses,
   evaluationBatches,
   prepareDataset,
@@ -136,4 +138,35 @@ Deno.test("bad indices, batch sizes, seeds and epochs are refused with the fix",
   assert.throws(() => toTensors(broken, [0]), /19799 bytes .* need 19800/);
   const badLabel = { ...source, labels: Uint8Array.from(source.labels, () => 2) };
   assert.throws(() => countClasses(badLabel, [0]), /Image 0 \(image0.png\) has label 2/);
+});
+
+Deno.test("arrayStream yields every example's features and label, in the epoch's order", async () => {
+  // Example i has the features [i, 10 i] and the label i mod 2.
+  const count = 7;
+  const features = Float32Array.from(
+    { length: count * 2 },
+    (_, k) => (k % 2 === 0 ? 1 : 10) * Math.floor(k / 2),
+  );
+  const labels = Uint8Array.from({ length: count }, (_, i) => i % 2);
+  const stream = arrayStream(arrayDataset(features, [2], labels), { batchSize: 3, seed: 5 });
+  assert.equal(stream.batchCount, 3);
+  for (const epoch of [0, 1]) {
+    const order = stream.epochOrder(epoch);
+    const seen: number[] = [];
+    for (const batch of stream.batches(epoch)) {
+      const rows = batch.indices.length;
+      assert.deepEqual(batch.x.shape, [rows, 2]);
+      assert.deepEqual(batch.y.shape, [rows, 1]);
+      const x = await batch.x.data();
+      const y = await batch.y.data();
+      batch.indices.forEach((index, row) => {
+        assert.deepEqual([x[2 * row], x[2 * row + 1]], [index, 10 * index], `row ${row}`);
+        assert.equal(y[row], index % 2);
+      });
+      seen.push(...batch.indices);
+      tf.dispose([batch.x, batch.y]);
+    }
+    assert.deepEqual(seen, order, `epoch ${epoch}: batches in the epoch's order`);
+  }
+  assert.notDeepEqual(stream.epochOrder(0), stream.epochOrder(1), "each epoch reshuffles");
 });

@@ -85,10 +85,12 @@ Deno.test("loadCrossSell names what is wrong with a file and how to fix it", asy
     (line, row) => row === 3 ? line.replace("< 1 Year", "new") : line,
   );
   await assertRejectsWith(() => loadCrossSell(badVehicleAge), "row 5", "Vehicle_Age", '"< 1 Year"');
-  await assertRejectsWith(
-    () => loadCrossSell(writeCsv(), { evaluationShare: 1 }),
-    "between 0 and 1",
-  );
+  for (const evaluationShare of [0, 1]) {
+    await assertRejectsWith(
+      () => loadCrossSell(writeCsv(), { evaluationShare }),
+      `loadCrossSell: evaluationShare is ${evaluationShare}; give a share between 0 and 1`,
+    );
+  }
 });
 
 Deno.test("crossSellPath reads CROSS_SELL_CSV", () => {
