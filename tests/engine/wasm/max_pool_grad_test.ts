@@ -22,6 +22,10 @@ for (const pad of ["same", "valid"] as const) {
     // The series' pooling, which runs in WebAssembly: 2x2 at stride 2, channels a multiple of 4.
     { shape: [2, 8, 6, 8], filterSize: 2, strides: 2, pad },
     { shape: [3, 9, 7, 12], filterSize: 2, strides: 2, pad },
+    // 2x2 windows that overlap or stride unevenly, channels a multiple of 4: not for that loop.
+    { shape: [2, 6, 6, 4], filterSize: 2, strides: 1, pad },
+    { shape: [2, 8, 6, 4], filterSize: 2, strides: [2, 1], pad },
+    { shape: [2, 8, 6, 4], filterSize: [2, 3], strides: 2, pad },
   );
 }
 
