@@ -1,5 +1,5 @@
 import * as tf from "@tensorflow/tfjs";
-import { assert, assertEquals } from "../../assert.ts";
+import { assert, assertEquals, assertRejectsWith } from "../../assert.ts";
 import { arrayStream } from "../../../lib/data/batches.ts";
 import { trainModel } from "../../../lib/training/train.ts";
 import { predictProbabilities } from "../../../lib/models/predict.ts";
@@ -161,4 +161,68 @@ Deno.test("a head trained on cached features is the head of the frozen model", a
   const whole = Array.from(await (frozen.predict(x) as tf.Tensor).data());
   tf.dispose([x, y]);
   assertEquals(whole, Array.from(await predictProbabilities(head, features)));
+});
+
+/** A feature file's bytes with its header JSON replaced by `edit`'s result (length rewritten). */
+function withHeader(
+  bytes: Uint8Array,
+  edit: (header: Record<string, unknown>) => unknown,
+): Uint8Array {
+  const magicLength = "FEATURES1\n".length;
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  const headerLength = view.getUint32(magicLength, true);
+  const start = magicLength + 4;
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(start, start + headerLength)));
+  const edited = edit(header);
+  const json = new TextEncoder().encode(
+    typeof edited === "string" ? edited : JSON.stringify(edited),
+  );
+  const out = new Uint8Array(start + json.length + bytes.length - start - headerLength);
+  out.set(bytes.subarray(0, magicLength));
+  new DataView(out.buffer).setUint32(magicLength, json.length, true);
+  out.set(json, start);
+  out.set(bytes.subarray(start + headerLength), start + json.length);
+  return out;
+}
+
+Deno.test("a feature file that cannot be trusted is rebuilt, and the log says why", async () => {
+  const cacheDir = await Deno.makeTempDir({ prefix: "features_" });
+  const extractor = featureExtractor(base());
+  const set = images(10);
+  const good = await cachedFeatures(extractor, set, { cacheDir, ...quiet });
+  const bytes = await Deno.readFile(good.file);
+  const dataBytes = 10 * good.exampleShape.reduce((product, size) => product * size, 1) * 4;
+  const cases: [string, Uint8Array][] = [
+    ["it does not start like a feature file", Uint8Array.from([71, ...bytes.subarray(1)])],
+    ["its header is not readable", withHeader(bytes, () => "{not json")],
+    [
+      "it was computed for another model or image set",
+      withHeader(bytes, (h) => ({ ...h, model: "x" })),
+    ],
+    ["its header describes 9 images, not 10", withHeader(bytes, (h) => ({ ...h, count: 9 }))],
+    [
+      "its header describes 10 images, not 10",
+      withHeader(bytes, (h) => ({ ...h, featureShape: 5 })),
+    ],
+    [
+      `it holds ${dataBytes - 8} bytes of features where ${dataBytes} were written`,
+      bytes.subarray(0, bytes.length - 8),
+    ],
+  ];
+  for (const [reason, damaged] of cases) {
+    await Deno.writeFile(good.file, damaged);
+    const messages: string[] = [];
+    const rebuilt = await cachedFeatures(extractor, set, {
+      cacheDir,
+      log: (message) => messages.push(message),
+    });
+    assertEquals(rebuilt.fromCache, false, reason);
+    assert(messages[0].includes(`the stored file is not usable (${reason})`), messages[0]);
+    assertEquals(Array.from(rebuilt.x), Array.from(good.x), reason);
+  }
+  // A cache entry that cannot be read at all (here a folder) is an error, not a silent rebuild.
+  await Deno.remove(good.file);
+  await Deno.mkdir(good.file);
+  await assertRejectsWith(() => cachedFeatures(extractor, set, { cacheDir, ...quiet }), "");
+  await Deno.remove(cacheDir, { recursive: true });
 });
