@@ -171,3 +171,17 @@ Deno.test("the interval functions refuse bad resamples, confidence and runs, nam
     /^Error: pairedSeedTestSetInterval: b\[1\] has 2 scores for 4 labels/,
   );
 });
+
+Deno.test("seedTestSetInterval refuses a metric undefined on most resamples of the test set", () => {
+  // A metric defined only when a resample draws every cat exactly once: true of the test set
+  // itself, and of almost no resample (19! / 19¹⁹). The interval would rest on the few resamples
+  // where it is defined, so it refuses instead.
+  const labels = [1, ...Array(19).fill(0)];
+  const scores = labels.map((_, i) => (i === 1 ? 0.9 : 0.1));
+  const everyCatOnce = (_: ArrayLike<number>, __: ArrayLike<number>, weights: ArrayLike<number>) =>
+    Array.from(weights).slice(1).every((weight) => weight === 1) ? 1 : NaN;
+  assert.throws(
+    () => seedTestSetInterval(labels, [scores, scores], everyCatOnce, { seed: 1, resamples: 50 }),
+    /seedTestSetInterval: the metric was undefined on (4[6-9]|50) of 50 resamples of the test set/,
+  );
+});
