@@ -173,7 +173,10 @@ export interface FolderRunSettings {
   denoPath: string;
   /** The reports' folder under `REPORT_ROOT` (default: the folder's name). */
   reportName?: string;
-  /** Stryker's reporters (default: clear text, progress, HTML and JSON; progress and JSON for a sample). */
+  /**
+   * Stryker's reporters (default: clear text, progress, HTML and JSON; for a sample, progress and
+   * JSON).
+   */
   reporters?: string[];
   /** The random sample of mutants to test; undefined tests every mutant. */
   sample?: MutantSample;
@@ -206,7 +209,15 @@ export function sampledMutantIds(sample: MutantSample): Set<string> {
   return ids;
 }
 
-/** The file listing a sample's mutant ids, one per line, which the test command reads (absolute: the tests run in the sandbox). */
+/** Where a run's reports go: `REPORT_ROOT/<reportName or folder>`. */
+function reportDirectoryOf(folder: string, settings: FolderRunSettings): string {
+  return `${REPORT_ROOT}/${settings.reportName ?? folder}`;
+}
+
+/**
+ * The file listing a sample's mutant ids, one per line, which the test command reads; absolute,
+ * as the tests run in the sandbox.
+ */
 export function sampleFile(reportDirectory: string): string {
   return join(Deno.cwd(), reportDirectory, "sample.txt");
 }
@@ -244,7 +255,7 @@ export function testCommand(denoPath: string, tests: string[], sampleIds?: strin
 
 /** Stryker's options for mutating `lib/<folder>/` against its tests. */
 export function strykerOptions(folder: string, settings: FolderRunSettings): StrykerOptions {
-  const reportDirectory = `${REPORT_ROOT}/${settings.reportName ?? folder}`;
+  const reportDirectory = reportDirectoryOf(folder, settings);
   const tests = settings.tests.length > 0 ? settings.tests : [`tests/${folder}/`];
   return {
     testRunner: "command",
@@ -429,7 +440,7 @@ export async function mutateFolder(
     return { results, mutants: results.length };
   }
   const ids = sampledMutantIds(settings.sample);
-  const idFile = sampleFile(`${REPORT_ROOT}/${settings.reportName ?? folder}`);
+  const idFile = sampleFile(reportDirectoryOf(folder, settings));
   await Deno.mkdir(dirname(idFile), { recursive: true });
   await Deno.writeTextFile(idFile, [...ids].join("\n") + "\n");
   const all = await new Stryker(options).runMutationTest();
