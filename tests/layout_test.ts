@@ -19,6 +19,12 @@ const NOT_A_MODULE: Record<string, string> = {
   "scripts/notebooks_test.ts": "runs every notebook in notebooks/ on generated data",
   "scripts/jupyter_frontend_test.ts":
     "renders the stored notebooks in a real Jupyter front end and a headless browser",
+  "statistics/seed_test_interval_coverage_test.ts":
+    "simulates the coverage of seed_test_interval's intervals (minutes), apart from its unit tests " +
+    "so that mutation runs can leave it out",
+  "statistics/multi_class_interval_coverage_test.ts":
+    "simulates the coverage of multi_class_interval's one-run interval, apart from its unit tests " +
+    "for the same reason",
 };
 
 /** Library files that are not modules to test on their own. */
