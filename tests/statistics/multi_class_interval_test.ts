@@ -92,19 +92,28 @@ Deno.test("multiClassInterval names what is wrong with its input", () => {
   );
 });
 
-Deno.test("one run: the test-set variance is the stratified binomial one", () => {
-  // 200 examples of each of 3 classes, right on 180, 150 and 100 of them. Each class is
-  // resampled apart, so the accuracy's variance is Σ (1/3)² p_c (1 − p_c) / 200, and a recall's
-  // p (1 − p) / 200; 2,000 resamples estimate a variance to about 3 %.
+/**
+ * 200 examples of each of 3 classes, right on 180, 150 and 100 of them. Each class is resampled
+ * apart, so the accuracy's test-set variance is Σ (1/3)² p_c (1 − p_c) / 200, and a recall's
+ * p (1 − p) / 200.
+ */
+function stratifiedRun() {
   const perClass = 200;
   const right = [180, 150, 100];
   const labels = Array.from({ length: 3 * perClass }, (_, i) => Math.floor(i / perClass));
   const predicted = labels.map((label, i) => i % perClass < right[label] ? label : (label + 1) % 3);
-  const outputs = outputsOf(predicted, 3);
+  const accuracyVariance = right.reduce((sum, count) => {
+    const p = count / perClass;
+    return sum + p * (1 - p) / perClass;
+  }, 0) / 9;
+  return { perClass, labels, outputs: outputsOf(predicted, 3), accuracyVariance };
+}
+
+Deno.test("one run: the test-set variance is the stratified binomial one", () => {
+  // 2,000 resamples estimate a variance to about 3 %.
+  const { perClass, labels, outputs, accuracyVariance } = stratifiedRun();
   const options = { seed: 4, resamples: 2000 };
-  const shares = right.map((count) => count / perClass);
   const accuracy = multiClassInterval(labels, [outputs], 3, "accuracy", options);
-  const accuracyVariance = shares.reduce((sum, p) => sum + p * (1 - p) / perClass, 0) / 9;
   assertAlmostEquals(accuracy.testSetVariance / accuracyVariance, 1, 0.1);
   const recall = multiClassInterval(labels, [outputs], 3, { recallOf: 1 }, options);
   assertAlmostEquals(recall.testSetVariance / (0.75 * 0.25 / perClass), 1, 0.1);
@@ -138,20 +147,12 @@ Deno.test("one run: the bootstrap variance is unbiased even from two resamples",
   // With 2 resamples each estimate is (v₁ − v₂)² / 2, unbiased but noisy (one degree of
   // freedom): averaged over 400 seeds it must come near the stratified binomial variance (its
   // standard error is about 7 % of it here); dividing by R + 1 instead would give a third.
-  const perClass = 200;
-  const right = [180, 150, 100];
-  const labels = Array.from({ length: 3 * perClass }, (_, i) => Math.floor(i / perClass));
-  const predicted = labels.map((label, i) => i % perClass < right[label] ? label : (label + 1) % 3);
-  const outputs = outputsOf(predicted, 3);
-  const expected = right.reduce((sum, count) => {
-    const p = count / perClass;
-    return sum + p * (1 - p) / perClass;
-  }, 0) / 9;
+  const { labels, outputs, accuracyVariance } = stratifiedRun();
   let total = 0;
   const runs = 400;
   for (let seed = 1; seed <= runs; seed++) {
     total += multiClassInterval(labels, [outputs], 3, "accuracy", { seed, resamples: 2 })
       .testSetVariance;
   }
-  assertAlmostEquals(total / runs / expected, 1, 0.25);
+  assertAlmostEquals(total / runs / accuracyVariance, 1, 0.25);
 });
