@@ -23,7 +23,7 @@
  * and checks the coverage.
  */
 import { createRandom } from "../data/random.ts";
-import { type ConfusionCounts, metricsFromCounts } from "../metrics/metrics.ts";
+import { metricsFromCounts } from "../metrics/metrics.ts";
 
 /**
  * A metric of a classifier's scores on test examples weighted by `weights`
@@ -62,16 +62,26 @@ export function thresholdMetric(
   options: { threshold?: number } = {},
 ): WeightedMetric {
   const threshold = options.threshold ?? 0.5;
+  // The bootstrap calls this once per seed per resample, so it is the intervals' inner loop. A
+  // select on the score and a branch on the label (predictable, as test sets are stored by
+  // class), not a branch on each, makes a 10-seed interval of the notebooks' size three times as
+  // fast (`deno task bench:interval`). Each cell still adds exactly the weight or 0, so the
+  // counts are bit for bit those of a plain tally.
   return (labels, scores, weights) => {
-    const counts: ConfusionCounts = { tp: 0, fp: 0, tn: 0, fn: 0 };
+    let tp = 0, fp = 0, tn = 0, fn = 0;
     for (let i = 0; i < labels.length; i++) {
       const weight = weights[i];
-      if (weight === 0) continue;
-      const predicted = scores[i] > threshold;
-      if (labels[i] === 1) predicted ? (counts.tp += weight) : (counts.fn += weight);
-      else predicted ? (counts.fp += weight) : (counts.tn += weight);
+      const predicted = scores[i] > threshold ? weight : 0;
+      const missed = weight - predicted;
+      if (labels[i] === 1) {
+        tp += predicted;
+        fn += missed;
+      } else {
+        fp += predicted;
+        tn += missed;
+      }
     }
-    return metricsFromCounts(counts)[name];
+    return metricsFromCounts({ tp, fp, tn, fn })[name];
   };
 }
 

@@ -45,6 +45,27 @@ Deno.test("thresholdMetric equals metricsFromCounts on a resample given as weigh
   }
 });
 
+Deno.test("thresholdMetric with fractional weights equals a plain tally of each cell, bit for bit", () => {
+  // Class weights (notebook 07 scores a balanced test set at another share of positives) make
+  // the weights fractional; a score equal to the threshold is not a positive prediction.
+  const random = createRandom(11);
+  for (let trial = 0; trial < 200; trial++) {
+    const labels = Array.from({ length: 40 }, () => random.int(2));
+    const scores = Array.from({ length: 40 }, () => (random.next() < 0.1 ? 0.4 : random.next()));
+    const weights = labels.map(() => (random.next() < 0.3 ? 0 : 3 * random.next()));
+    const counts = { tp: 0, fp: 0, tn: 0, fn: 0 };
+    labels.forEach((label, i) => {
+      const cell = scores[i] > 0.4 ? (label === 1 ? "tp" : "fp") : (label === 1 ? "fn" : "tn");
+      counts[cell] += weights[i];
+    });
+    const expected = metricsFromCounts(counts);
+    for (const name of ["accuracy", "precision", "recall", "f1", "balancedAccuracy"] as const) {
+      const value = thresholdMetric(name, { threshold: 0.4 })(labels, scores, weights);
+      assert.ok(Object.is(value, expected[name]), `${name}: ${value} ≠ ${expected[name]}`);
+    }
+  }
+});
+
 Deno.test("seedTestSetInterval: estimate, variance parts and errors", () => {
   const labels = [1, 1, 0, 0, 0, 0];
   // Accuracies 1, 1 and 4/6: mean 8/9, deviations 1/9, 1/9, −2/9, sample variance 1/27.
